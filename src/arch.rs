@@ -1,0 +1,316 @@
+//! Which of the four stretched architectures (DESIGN.md §1) a cluster implements, with the
+//! evidence behind the verdict.
+//!
+//! Every signal found in the manifests adds weight to one or more architectures; the verdict is
+//! the heaviest, and the confidence grows with its lead over the runner-up. The network readers
+//! add signals of their own (router DVR mode, provider networks, LB configs) through [`Evidence`].
+
+use serde::Serialize;
+
+use crate::inputs::{Field, InstallConfig};
+use crate::model::Cluster;
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Architecture {
+    IpiRpnStretchedL2,
+    IpiOverlayFip,
+    UpiRpnExternalLb,
+    OverlayHaproxy,
+    Unknown,
+}
+
+pub const KNOWN: [Architecture; 4] = [
+    Architecture::IpiRpnStretchedL2,
+    Architecture::IpiOverlayFip,
+    Architecture::UpiRpnExternalLb,
+    Architecture::OverlayHaproxy,
+];
+
+impl Architecture {
+    pub fn id(self) -> &'static str {
+        match self {
+            Architecture::IpiRpnStretchedL2 => "ipi-rpn-stretched-l2",
+            Architecture::IpiOverlayFip => "ipi-overlay-fip",
+            Architecture::UpiRpnExternalLb => "upi-rpn-external-lb",
+            Architecture::OverlayHaproxy => "overlay-haproxy",
+            Architecture::Unknown => "unknown",
+        }
+    }
+
+    /// The architecture's number in DESIGN.md §1 (0 for unknown).
+    pub fn number(self) -> u8 {
+        match self {
+            Architecture::IpiRpnStretchedL2 => 1,
+            Architecture::IpiOverlayFip => 2,
+            Architecture::UpiRpnExternalLb => 3,
+            Architecture::OverlayHaproxy => 4,
+            Architecture::Unknown => 0,
+        }
+    }
+
+    pub fn summary(self) -> &'static str {
+        match self {
+            Architecture::IpiRpnStretchedL2 => {
+                "IPI; control plane and VIPs on a small stretched L2 provider network, workers on per-AZ routed provider network segments"
+            }
+            Architecture::IpiOverlayFip => {
+                "IPI on an overlay tenant network; API and ingress through floating IPs on a router with DVR off"
+            }
+            Architecture::UpiRpnExternalLb => {
+                "UPI on routed provider networks behind a third-party load balancer"
+            }
+            Architecture::OverlayHaproxy => "overlay with self-run HAProxy/keepalived VMs as load balancers",
+            Architecture::Unknown => "no architecture could be recognised",
+        }
+    }
+
+    /// The field's known weak points of the architecture (DESIGN.md §1).
+    pub fn weak_points(self) -> &'static [&'static str] {
+        match self {
+            Architecture::IpiRpnStretchedL2 => &[
+                "admin-managed VLANs",
+                "control-plane availability depends on the HA of the stretched network's gateways",
+                "masters are not on routed provider networks",
+                "several clusters on one stretched L2 can collide on VRRP IDs",
+            ],
+            Architecture::IpiOverlayFip => &[
+                "workers without a floating IP use SNAT",
+                "no external access to most workers",
+                "double encapsulation (Neutron overlay + OVN-Kubernetes) costs MTU and speed",
+            ],
+            Architecture::UpiRpnExternalLb => &[
+                "heavy manual lifecycle",
+                "no automated creation of new clusters",
+                "load balancer configuration is manual",
+            ],
+            Architecture::OverlayHaproxy => &[
+                "load balancer VMs are an operational burden outside vendor support",
+                "workers use SNAT",
+                "needs testing",
+            ],
+            Architecture::Unknown => &[],
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// One observation and the architectures it points to, with a weight each.
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    pub message: String,
+    pub span: Span,
+    pub supports: Vec<(Architecture, u32)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Inference {
+    pub architecture: Architecture,
+    pub confidence: Confidence,
+    /// Architectures with any support, heaviest first.
+    pub candidates: Vec<Architecture>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Infers the architecture of one cluster.
+pub fn infer(cluster: &Cluster) -> Inference {
+    let mut evidence = Vec::new();
+    if let Some(ic) = &cluster.install_config {
+        install_config_signals(ic, &mut evidence);
+    }
+    machine_api_signals(cluster, &mut evidence);
+    verdict(evidence)
+}
+
+/// Weighs the evidence into a verdict.
+pub fn verdict(evidence: Vec<Evidence>) -> Inference {
+    let mut scores: Vec<(Architecture, u32)> = KNOWN
+        .iter()
+        .map(|&a| {
+            let score =
+                evidence.iter().flat_map(|e| &e.supports).filter(|(s, _)| *s == a).map(|(_, w)| w).sum();
+            (a, score)
+        })
+        .filter(|(_, s)| *s > 0)
+        .collect();
+    // Stable sort keeps the DESIGN.md order among equals.
+    scores.sort_by_key(|s| std::cmp::Reverse(s.1));
+    let candidates: Vec<Architecture> = scores.iter().map(|(a, _)| *a).collect();
+    let best = scores.first().copied();
+    let runner_up = scores.get(1).map_or(0, |(_, s)| *s);
+    let (architecture, confidence) = match best {
+        None => (Architecture::Unknown, Confidence::Low),
+        Some((a, s)) => {
+            let lead = s - runner_up;
+            let confidence = if lead >= 4 {
+                Confidence::High
+            } else if lead >= 2 {
+                Confidence::Medium
+            } else {
+                Confidence::Low
+            };
+            (a, confidence)
+        }
+    };
+    Inference { architecture, confidence, candidates, evidence }
+}
+
+use Architecture::{
+    IpiOverlayFip as A2, IpiRpnStretchedL2 as A1, OverlayHaproxy as A4, UpiRpnExternalLb as A3,
+};
+
+fn install_config_signals(ic: &InstallConfig, out: &mut Vec<Evidence>) {
+    let os = &ic.openstack;
+    let mut push = |message: String, span: Option<Span>, supports: Vec<(Architecture, u32)>| {
+        if let Some(span) = span {
+            out.push(Evidence { message, span, supports });
+        }
+    };
+    let user_managed = ic.user_managed_lb();
+    let fip = [&os.api_floating_ip, &os.ingress_floating_ip].into_iter().find(|f| f.is_present());
+    let cp_port = os.control_plane_port.as_ref().and_then(|p| p.span).or_else(|| os.machines_subnet.span());
+
+    if user_managed {
+        push(
+            "`loadBalancer.type: UserManaged`: API and ingress are served by a load balancer outside the cluster".into(),
+            os.load_balancer_type.span(),
+            vec![(A3, 3), (A4, 3)],
+        );
+    }
+    match (fip, os.external_network.known()) {
+        (Some(f), Some(net)) => push(
+            format!("floating IPs for API/ingress on external network `{}`", net.value),
+            f.span(),
+            vec![(A2, if cp_port.is_none() { 4 } else { 2 })],
+        ),
+        (Some(f), None) => push("floating IPs for API/ingress".into(), f.span(), vec![(A2, 2)]),
+        (None, Some(net)) if user_managed => push(
+            format!(
+                "external network `{}` without API/ingress floating IPs: a router for SNAT under self-run load balancers",
+                net.value
+            ),
+            Some(net.span),
+            vec![(A4, 2)],
+        ),
+        (None, Some(net)) => push(
+            format!("external network `{}`: nodes sit on a tenant network behind a router", net.value),
+            Some(net.span),
+            vec![(A2, 1)],
+        ),
+        (None, None) => {}
+    }
+    if let Some(span) = cp_port {
+        if user_managed {
+            push(
+                "control-plane port on a pre-existing network behind an external load balancer".into(),
+                Some(span),
+                vec![(A3, 2)],
+            );
+        } else if fip.is_none() {
+            push(
+                "`controlPlanePort`/`machinesSubnet` on a pre-existing (provider) network carrying the VIPs, no floating IPs".into(),
+                Some(span),
+                vec![(A1, 4)],
+            );
+        } else {
+            push(
+                "`controlPlanePort`/`machinesSubnet` on a pre-existing network".into(),
+                Some(span),
+                vec![(A1, 1)],
+            );
+        }
+    }
+    if user_managed
+        && let Some(pool) = ic.compute.first()
+        && pool.replicas.value() == Some(&0)
+    {
+        push(
+            "compute replicas 0 in install-config: workers are created outside the installer (UPI)".into(),
+            pool.replicas.span(),
+            vec![(A3, 2)],
+        );
+    }
+}
+
+fn machine_api_signals(cluster: &Cluster, out: &mut Vec<Evidence>) {
+    let sets: Vec<_> = cluster
+        .machine_sets()
+        .filter(|m| !m.is_master())
+        .filter_map(|m| {
+            let p = m.provider.as_ref()?;
+            let az = p.availability_zone.known()?;
+            Some((az, p.subnets.first().or(p.networks.first())))
+        })
+        .collect();
+    let installer_subnet = cluster.infra_id.as_deref().map(|id| format!("{id}-nodes"));
+    let mut per_az_subnets: Vec<(&str, &str)> = Vec::new();
+    for (az, subnet) in &sets {
+        if let Some(s) = subnet
+            && Some(&s.value) != installer_subnet.as_ref()
+            && !per_az_subnets.iter().any(|(a, _)| *a == az.value)
+        {
+            per_az_subnets.push((&az.value, &s.value));
+        }
+    }
+    let distinct_subnets = {
+        let mut v: Vec<&str> = per_az_subnets.iter().map(|(_, s)| *s).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len()
+    };
+    if per_az_subnets.len() >= 2
+        && distinct_subnets == per_az_subnets.len()
+        && let Some((az, _)) = sets.first()
+    {
+        out.push(Evidence {
+            message: format!(
+                "worker MachineSets in {} AZs each on their own subnet (routed provider network segments)",
+                per_az_subnets.len()
+            ),
+            span: az.span,
+            supports: vec![(A1, 2), (A3, 1)],
+        });
+    } else if let Some(first) =
+        sets.iter().find(|(_, s)| s.is_some_and(|s| Some(&s.value) == installer_subnet.as_ref()))
+    {
+        if let Some(subnet) = first.1 {
+            out.push(Evidence {
+                message: format!("worker MachineSets on the installer's tenant subnet `{}`", subnet.value),
+                span: subnet.span,
+                supports: vec![(A2, 1), (A4, 1)],
+            });
+        }
+    }
+    for net in &cluster.network_operator {
+        if let Field::Known(mtu) = &net.mtu
+            && mtu.value < 1400
+        {
+            out.push(Evidence {
+                message: format!(
+                    "pod MTU {} leaves room for a Neutron overlay under OVN-Kubernetes (double encapsulation)",
+                    mtu.value
+                ),
+                span: mtu.span,
+                supports: vec![(A2, 1), (A4, 1)],
+            });
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Command-line interface: argument definitions and the commands behind them.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Severity;
+use crate::error::Error;
+use crate::report::{self, Format, human::display_name};
+use crate::rules::{self, Descriptor};
+use crate::{Settings, lint_paths, vrrp};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "stretchlint",
+    version,
+    about = "Lints OpenShift clusters stretched across OpenStack availability zones"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check manifests (install-config, MachineSets, CPMS, operator configs) for what breaks AZ-loss tolerance
+    Check(CheckArgs),
+    /// Print the inferred architecture of each cluster, with its evidence and known weak points
+    Infer(InferArgs),
+    /// Print the keepalived virtual router IDs OpenShift derives from cluster names, and flag collisions
+    Vrid {
+        /// Cluster names (install-config `metadata.name`)
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+    /// List the rule catalogue
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Print a rule's description: why it matters, how to fix, examples
+    Explain {
+        /// A rule code (SL101) or name (control-plane-not-spread)
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Lowest severity that makes the run fail (exit 1)
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Only these rules (codes, names or code prefixes; comma-separated or repeated)
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Leave out these rules (codes, names or code prefixes; comma-separated or repeated)
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct InferArgs {
+    /// Files or directories to read
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How a run ended, mapped to the process exit code by `main`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing at or above the fail level: 0.
+    Clean,
+    /// Findings at or above the fail level (or a VRID collision): 1.
+    Findings,
+}
+
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match cli.command {
+        Command::Check(args) => check(args, out),
+        Command::Infer(args) => infer(args, out),
+        Command::Vrid { names } => vrid(&names, out),
+        Command::Rules { format } => list_rules(format, out),
+        Command::Explain { rule } => explain(&rule, out),
+    }
+}
+
+fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let fail_on = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    let settings = Settings { select: args.select, ignore: args.ignore, fail_on };
+    let report = lint_paths(&args.paths, &settings)?;
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let format = match args.format {
+        OutputFormat::Human => Format::Human { color },
+        OutputFormat::Json => Format::Json,
+    };
+    report::render(&report, format, out)?;
+    Ok(if report.failed() { ExitStatus::Findings } else { ExitStatus::Clean })
+}
+
+fn infer(args: InferArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    // Inference needs no rules: run none, so that only the model is built.
+    let ignore = rules::ALL.iter().map(|r| r.code().to_owned()).collect();
+    let settings = Settings { ignore, ..Settings::default() };
+    let report = lint_paths(&args.paths, &settings)?;
+    if let ListFormat::Json = args.format {
+        serde_json::to_writer_pretty(&mut *out, &report.clusters).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(ExitStatus::Clean);
+    }
+    if report.clusters.is_empty() {
+        writeln!(out, "No cluster found.")?;
+    }
+    for c in &report.clusters {
+        let a = &c.architecture;
+        writeln!(out, "cluster       {}", display_name(&c.name))?;
+        if let Some(id) = &c.infra_id {
+            writeln!(out, "infraID       {id}")?;
+        }
+        writeln!(out, "architecture  {} (#{}), {} confidence", a.id, a.number, a.confidence.as_str())?;
+        if a.candidates.len() > 1 {
+            writeln!(out, "candidates    {}", a.candidates.join(", "))?;
+        }
+        let zones = if c.zones.is_empty() { "none named".to_owned() } else { c.zones.join(", ") };
+        writeln!(out, "zones         {zones}")?;
+        writeln!(out, "evidence")?;
+        if a.evidence.is_empty() {
+            writeln!(out, "  (none)")?;
+        }
+        for e in &a.evidence {
+            writeln!(out, "  {}:{}  {}", e.file, e.line, e.message)?;
+        }
+        if !c.weak_points.is_empty() {
+            writeln!(out, "weak points")?;
+            for w in c.weak_points {
+                writeln!(out, "  - {w}")?;
+            }
+        }
+        writeln!(out)?;
+    }
+    Ok(ExitStatus::Clean)
+}
+
+fn vrid(names: &[String], out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let ids: Vec<_> = names.iter().map(|n| vrrp::vrids(n)).collect();
+    let width = names.iter().map(String::len).max().unwrap_or(0).max("name".len());
+    writeln!(out, "{:width$}  {:>3}  {:>7}", "name", "api", "ingress")?;
+    for (name, v) in names.iter().zip(&ids) {
+        writeln!(out, "{name:width$}  {:>3}  {:>7}", v.api, v.ingress)?;
+    }
+    let mut collided = false;
+    for (i, (a, va)) in names.iter().zip(&ids).enumerate() {
+        for (b, vb) in names.iter().zip(&ids).skip(i + 1) {
+            for c in vrrp::collisions(*va, *vb) {
+                collided = true;
+                writeln!(
+                    out,
+                    "collision: `{a}` {} and `{b}` {} both use VRID {} on a shared L2",
+                    c.first.as_str(),
+                    c.second.as_str(),
+                    c.id
+                )?;
+            }
+        }
+    }
+    Ok(if collided { ExitStatus::Findings } else { ExitStatus::Clean })
+}
+
+fn list_rules(format: ListFormat, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let catalogue = rules::catalogue();
+    if let ListFormat::Json = format {
+        let entries: Vec<_> = catalogue
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "code": d.code, "name": d.name, "severity": d.severity().as_str(),
+                    "architectures": d.architectures, "summary": d.summary,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &entries).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(ExitStatus::Clean);
+    }
+    let width = catalogue.iter().map(|d| d.name.len()).max().unwrap_or(0);
+    for d in catalogue {
+        writeln!(out, "{}  {:width$}  {:7}  {}", d.code, d.name, d.severity().as_str(), d.summary)?;
+    }
+    Ok(ExitStatus::Clean)
+}
+
+fn explain(key: &str, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let d = rules::find(key).ok_or_else(|| Error::UnknownRule(key.to_owned()))?;
+    write!(out, "{}", explain_text(d))?;
+    Ok(ExitStatus::Clean)
+}
+
+/// A descriptor as plain text.
+pub fn explain_text(d: &Descriptor) -> String {
+    let indent = |s: &str| s.trim_end().lines().map(|l| format!("    {l}\n")).collect::<String>();
+    format!(
+        "{} {} ({})\n\n{}\n\nApplies to: {}\n\nWhy it matters\n{}\nHow to fix\n{}\nExample that fires\n{}\nExample that passes\n{}",
+        d.code,
+        d.name,
+        d.severity().as_str(),
+        d.summary,
+        d.architectures.join(", "),
+        indent(&d.rationale),
+        indent(&d.fix),
+        indent(&d.examples.bad),
+        indent(&d.examples.good),
+    )
+}

@@ -1,0 +1,100 @@
+//! Which files a run reads.
+//!
+//! Directories are walked (skipping `.git` and `target`); only `.yaml`/`.yml` files are read
+//! from them. A file named on the command line is read whatever its extension. When a file is
+//! named, the rest of its cluster is read too, for context only, so relational rules still work on
+//! a single-file pre-commit run: the walk goes up to the nearest folder holding an
+//! `install-config.yaml` (as ruff walks up for its config), and findings are reported only on
+//! the files named.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::Error;
+
+const SKIPPED_DIRS: [&str; 2] = [".git", "target"];
+const INSTALL_CONFIG_NAMES: [&str; 2] = ["install-config.yaml", "install-config.yml"];
+
+/// A file to read, and whether its findings are reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Discovered {
+    pub path: PathBuf,
+    pub reported: bool,
+}
+
+/// Files to read, sorted by path (so that file ids and output are stable).
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
+    let mut found: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    let mut context_roots = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => Error::PathNotFound(path.clone()),
+            _ => Error::Io { path: path.clone(), source },
+        })?;
+        if meta.is_dir() {
+            for file in walk(path) {
+                found.insert(file, true);
+            }
+        } else {
+            found.insert(clean(path), true);
+            if let Some(root) = cluster_root(path) {
+                context_roots.push(root);
+            }
+        }
+    }
+    for root in context_roots {
+        for file in walk(&root) {
+            found.entry(file).or_insert(false);
+        }
+    }
+    Ok(found.into_iter().map(|(path, reported)| Discovered { path, reported }).collect())
+}
+
+fn walk(dir: &Path) -> impl Iterator<Item = PathBuf> {
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !(e.file_type().is_dir() && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
+        })
+        // Unreadable entries are skipped here; a file that fails to read later is reported.
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && is_yaml(e.path()))
+        .map(|e| clean(e.path()))
+}
+
+pub fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".").map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+/// The nearest folder above `file` (its own included) that holds an install-config, stopping at a
+/// repository root (a folder with `.git`).
+pub fn cluster_root(file: &Path) -> Option<PathBuf> {
+    let start = file.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })?;
+    let start = start.canonicalize().ok()?;
+    for dir in start.ancestors() {
+        if INSTALL_CONFIG_NAMES.iter().any(|n| dir.join(n).is_file()) {
+            // Keep the user's spelling (relative paths stay relative in the output).
+            let rel = relative_to_cwd(dir);
+            return Some(rel);
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+fn relative_to_cwd(dir: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| dir.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p })
+        .unwrap_or_else(|| dir.to_path_buf())
+}

@@ -1,0 +1,16 @@
+//! Conditions under which the tool cannot do its job (exit code 2). Problems in the inputs are
+//! findings, not errors.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("path `{}` does not exist", .0.display())]
+    PathNotFound(PathBuf),
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("unknown rule `{0}` (see `stretchlint rules`)")]
+    UnknownRule(String),
+    #[error("cannot write the report: {0}")]
+    Output(#[from] std::io::Error),
+}

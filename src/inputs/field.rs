@@ -1,0 +1,134 @@
+//! A field read from YAML: absent, present but unknown (templated or of the wrong type), or known.
+//!
+//! Rules look only at known values, so a templated value never makes a rule fire; presence
+//! checks ("`rootVolume` without `zones`") treat an unknown value as present.
+
+use crate::source::{Sp, Span};
+use crate::yaml::{Node, NodeKind, is_templated};
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Field<T> {
+    #[default]
+    Missing,
+    Unknown(Span),
+    Known(Sp<T>),
+}
+
+impl<T> Field<T> {
+    pub fn known(&self) -> Option<&Sp<T>> {
+        match self {
+            Field::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn value(&self) -> Option<&T> {
+        self.known().map(|v| &v.value)
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Field::Missing => None,
+            Field::Unknown(span) => Some(*span),
+            Field::Known(v) => Some(v.span),
+        }
+    }
+
+    pub fn is_present(&self) -> bool {
+        !matches!(self, Field::Missing)
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Field::Unknown(_))
+    }
+
+    /// This field if present, otherwise `fallback` (the installer's "non-empty overrides" merge).
+    pub fn or(&self, fallback: &Self) -> Self
+    where
+        T: Clone,
+    {
+        if self.is_present() { self.clone() } else { fallback.clone() }
+    }
+}
+
+impl Field<Vec<Sp<String>>> {
+    /// Number of entries, when known.
+    pub fn count(&self) -> Option<usize> {
+        self.value().map(Vec::len)
+    }
+
+    /// Known entries (empty when missing or unknown).
+    pub fn items(&self) -> &[Sp<String>] {
+        self.value().map_or(&[], Vec::as_slice)
+    }
+}
+
+fn unknown_or_missing<T>(node: &Node) -> Field<T> {
+    if node.is_null() { Field::Missing } else { Field::Unknown(node.span) }
+}
+
+/// A string scalar (numbers are accepted as their text: a zone may be named `1`).
+pub fn string(node: Option<&Node>) -> Field<String> {
+    let Some(node) = node else { return Field::Missing };
+    match &node.kind {
+        NodeKind::Str(s) if is_templated(s) => Field::Unknown(node.span),
+        NodeKind::Str(_) | NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_) => {
+            node.scalar_text().map_or(Field::Unknown(node.span), |s| Field::Known(Sp::new(s, node.span)))
+        }
+        _ => unknown_or_missing(node),
+    }
+}
+
+/// An integer; a string holding digits counts too (`replicas: "3"` is accepted by the API server).
+pub fn int(node: Option<&Node>) -> Field<i64> {
+    let Some(node) = node else { return Field::Missing };
+    match &node.kind {
+        NodeKind::Int(i) => Field::Known(Sp::new(*i, node.span)),
+        NodeKind::Str(s) => {
+            s.trim().parse().map_or(Field::Unknown(node.span), |i| Field::Known(Sp::new(i, node.span)))
+        }
+        _ => unknown_or_missing(node),
+    }
+}
+
+pub fn boolean(node: Option<&Node>) -> Field<bool> {
+    let Some(node) = node else { return Field::Missing };
+    match &node.kind {
+        NodeKind::Bool(b) => Field::Known(Sp::new(*b, node.span)),
+        _ => unknown_or_missing(node),
+    }
+}
+
+/// A scalar parsed with `FromStr` (IP addresses, CIDRs); unparsable text is unknown, not wrong.
+pub fn parsed<T: std::str::FromStr>(node: Option<&Node>) -> Field<T> {
+    match string(node) {
+        Field::Known(s) => {
+            s.value.trim().parse().map_or(Field::Unknown(s.span), |v| Field::Known(Sp::new(v, s.span)))
+        }
+        Field::Unknown(span) => Field::Unknown(span),
+        Field::Missing => Field::Missing,
+    }
+}
+
+/// A list of values read with `item`; one unknown entry makes the whole list unknown.
+pub fn list<T>(node: Option<&Node>, item: impl Fn(Option<&Node>) -> Field<T>) -> Field<Vec<Sp<T>>> {
+    let Some(node) = node else { return Field::Missing };
+    let Some(items) = node.as_seq() else { return unknown_or_missing(node) };
+    let mut out = Vec::with_capacity(items.len());
+    for n in items {
+        match item(Some(n)) {
+            Field::Known(v) => out.push(v),
+            _ => return Field::Unknown(node.span),
+        }
+    }
+    Field::Known(Sp::new(out, node.span))
+}
+
+pub fn strings(node: Option<&Node>) -> Field<Vec<Sp<String>>> {
+    list(node, string)
+}
+
+/// The span of a key in a mapping (for findings about a key's presence).
+pub fn key_span(node: Option<&Node>, key: &str) -> Option<Span> {
+    node?.entry(key).map(|(k, _)| k.span)
+}

@@ -1,0 +1,100 @@
+//! Reading and parsing files in parallel, then classifying their documents into inputs.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::discover::Discovered;
+use crate::inputs::read_document;
+use crate::model::Located;
+use crate::source::{FileId, SourceDb};
+use crate::yaml::{self, Parsed};
+
+/// Why a file could not be read as text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadProblem {
+    pub message: String,
+    /// Byte offset the problem is at.
+    pub offset: usize,
+}
+
+/// One file after loading.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub id: FileId,
+    pub parsed: Parsed,
+    pub problem: Option<ReadProblem>,
+    /// The text carries `{{` or `{%`: a parse failure is expected, not an error.
+    pub templated: bool,
+}
+
+/// Everything read in a run.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: SourceDb,
+    pub files: Vec<LoadedFile>,
+    pub inputs: Vec<Located>,
+    pub documents: usize,
+}
+
+/// Reads and parses `files` in parallel; ids follow the order of `files`.
+pub fn load(files: &[Discovered]) -> Loaded {
+    let results: Vec<(String, LoadedFile, Vec<Located>)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| load_one(FileId(u32::try_from(i).unwrap_or(u32::MAX)), &d.path))
+        .collect();
+    let mut loaded = Loaded::default();
+    for (d, (text, file, inputs)) in files.iter().zip(results) {
+        loaded.sources.add(d.path.clone(), text, d.reported);
+        loaded.documents += file.parsed.documents.len();
+        loaded.files.push(file);
+        loaded.inputs.extend(inputs);
+    }
+    loaded
+}
+
+fn load_one(id: FileId, path: &Path) -> (String, LoadedFile, Vec<Located>) {
+    let empty = |problem: ReadProblem, text: String| {
+        (
+            text,
+            LoadedFile { id, parsed: Parsed::default(), problem: Some(problem), templated: false },
+            Vec::new(),
+        )
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return empty(
+                ReadProblem { message: format!("cannot read the file: {e}"), offset: 0 },
+                String::new(),
+            );
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let message = if e.as_bytes().contains(&0) {
+                "binary file: not YAML text".to_owned()
+            } else {
+                format!("not valid UTF-8 text (invalid byte at offset {offset})")
+            };
+            return empty(ReadProblem { message, offset }, text);
+        }
+    };
+    if let Some(offset) = text.find('\0') {
+        return empty(ReadProblem { message: "binary file: not YAML text".to_owned(), offset }, text);
+    }
+    let parsed = yaml::parse(id, &text);
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut inputs = Vec::new();
+    for doc in &parsed.documents {
+        let mut found = Vec::new();
+        read_document(id, &doc.root, &mut found);
+        inputs.extend(found.into_iter().map(|input| Located { dir: dir.clone(), input }));
+    }
+    let templated = yaml::has_template_markers(&text);
+    (text, LoadedFile { id, parsed, problem: None, templated }, inputs)
+}

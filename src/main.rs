@@ -1,0 +1,28 @@
+//! Thin entry point: parse the command line, run, map the outcome to an exit code
+//! (0 clean, 1 findings, 2 could not run).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use stretchlint::cli::{self, Cli, ExitStatus};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = cli::run(cli, &mut out);
+    let flushed = out.flush();
+    match result {
+        Ok(ExitStatus::Clean) => ExitCode::SUCCESS,
+        Ok(ExitStatus::Findings) => ExitCode::from(1),
+        // A closed pipe (`stretchlint check | head`) is not a failure.
+        Err(stretchlint::Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = flushed;
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "stretchlint: error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

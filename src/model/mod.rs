@@ -1,0 +1,75 @@
+//! The model the rules read: clusters (install-config + Machine API objects + operator configs)
+//! and, per cluster, its AZs and how control-plane members and workers are laid out over them.
+//!
+//! The network half (the Site: networks, segments, subnets, routers, L2 domains) joins here as a
+//! sibling of `clusters` when the network readers land; clusters then attach to it by network
+//! and subnet names, ids and VIP addresses.
+
+mod group;
+mod layout;
+
+use std::path::PathBuf;
+
+use crate::inputs::{
+    ControlPlaneMachineSet, Etcd, IngressController, Input, InstallConfig, MachineObject, NetworkOperator,
+};
+use crate::source::{FileId, Span};
+
+pub use layout::{Layout, Member, WorkerGroup};
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub clusters: Vec<Cluster>,
+}
+
+#[derive(Debug, Default)]
+pub struct Cluster {
+    /// `metadata.name` of the install-config, else the infraID without its suffix, else the folder.
+    pub name: String,
+    pub infra_id: Option<String>,
+    /// The folder that holds the cluster's install-config (or its objects, without one).
+    pub root: PathBuf,
+    pub install_config: Option<InstallConfig>,
+    /// MachineSets and Machines.
+    pub machines: Vec<MachineObject>,
+    pub control_plane_machine_sets: Vec<ControlPlaneMachineSet>,
+    pub network_operator: Vec<NetworkOperator>,
+    pub ingress_controllers: Vec<IngressController>,
+    pub etcd: Vec<Etcd>,
+    pub files: Vec<FileId>,
+    pub layout: Layout,
+}
+
+impl Cluster {
+    pub fn machine_sets(&self) -> impl Iterator<Item = &MachineObject> {
+        self.machines.iter().filter(|m| m.kind == crate::inputs::MachineKind::MachineSet)
+    }
+
+    /// Where to point a finding about the cluster as a whole: its name in the install-config,
+    /// else its first Machine API object.
+    pub fn anchor(&self) -> Option<Span> {
+        self.install_config
+            .as_ref()
+            .and_then(|ic| ic.name.span())
+            .or_else(|| self.control_plane_machine_sets.first().map(|c| c.span))
+            .or_else(|| self.machines.first().map(|m| m.span))
+    }
+}
+
+/// An input together with the folder of the file it came from.
+#[derive(Debug)]
+pub struct Located {
+    pub dir: PathBuf,
+    pub input: Input,
+}
+
+/// Groups inputs into clusters and derives each cluster's layout.
+pub fn build(inputs: Vec<Located>) -> Model {
+    let mut clusters = group::group(inputs);
+    for cluster in &mut clusters {
+        cluster.layout = layout::derive(cluster);
+        cluster.files.sort();
+        cluster.files.dedup();
+    }
+    Model { clusters }
+}

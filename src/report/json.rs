@@ -1,0 +1,36 @@
+//! `--format json`: one versioned object (DESIGN.md §7). Fields may be added, never renamed.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{ClusterReport, Finding, Report, Summary};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    schema_version: u32,
+    tool: Tool,
+    clusters: &'a [ClusterReport],
+    findings: &'a [Finding],
+    summary: &'a Summary,
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let output = Output {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
+        clusters: &report.clusters,
+        findings: &report.findings,
+        summary: &report.summary,
+    };
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    writeln!(out)
+}

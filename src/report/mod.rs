@@ -1,0 +1,189 @@
+//! The result of a run, with positions resolved, and one module per output format.
+
+pub mod human;
+pub mod json;
+mod redact;
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::arch::{Confidence, Inference};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::model::Model;
+use crate::rules;
+use crate::source::{SourceDb, Span};
+
+pub use redact::redact;
+
+/// A finding ready for output: positions are 1-based, paths relative with `/`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub cluster: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+    #[serde(skip)]
+    pub label: String,
+    #[serde(skip)]
+    pub secondary: Vec<Label>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EvidenceReport {
+    pub message: String,
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ArchitectureReport {
+    pub id: &'static str,
+    pub number: u8,
+    pub confidence: Confidence,
+    pub candidates: Vec<&'static str>,
+    pub evidence: Vec<EvidenceReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterReport {
+    pub name: String,
+    pub infra_id: Option<String>,
+    pub architecture: ArchitectureReport,
+    pub zones: Vec<String>,
+    pub files: Vec<String>,
+    #[serde(skip)]
+    pub weak_points: &'static [&'static str],
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub clusters: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+#[derive(Debug)]
+pub struct Report {
+    pub sources: SourceDb,
+    pub clusters: Vec<ClusterReport>,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    pub fail_on: Severity,
+}
+
+impl Report {
+    /// Whether any finding is at or above the fail level.
+    pub fn failed(&self) -> bool {
+        self.findings.iter().any(|f| f.severity >= self.fail_on)
+    }
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human { color: bool },
+    Json,
+}
+
+pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Human { color } => human::render(report, color, out),
+        Format::Json => json::render(report, out),
+    }
+}
+
+/// Resolves positions, keeps only findings in reported files, sorts them.
+pub(crate) fn build(
+    sources: SourceDb,
+    model: &Model,
+    inferences: Vec<Inference>,
+    diagnostics: Vec<Diagnostic>,
+    documents: usize,
+    fail_on: Severity,
+) -> Report {
+    let sources_ref = &sources;
+    let reported = |span: Span| sources.get(span.file).is_some_and(|f| f.reported);
+    let mut findings: Vec<Finding> = diagnostics
+        .into_iter()
+        .filter(|d| reported(d.primary.span))
+        .map(|d| finding(sources_ref, d))
+        .collect();
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+    });
+    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+
+    let clusters: Vec<ClusterReport> = model
+        .clusters
+        .iter()
+        .zip(inferences)
+        .filter(|(c, _)| c.files.iter().any(|f| sources.get(*f).is_some_and(|s| s.reported)))
+        .map(|(c, inf)| ClusterReport {
+            name: c.name.clone(),
+            infra_id: c.infra_id.clone(),
+            architecture: ArchitectureReport {
+                id: inf.architecture.id(),
+                number: inf.architecture.number(),
+                confidence: inf.confidence,
+                candidates: inf.candidates.iter().map(|a| a.id()).collect(),
+                evidence: inf
+                    .evidence
+                    .iter()
+                    .map(|e| EvidenceReport {
+                        message: e.message.clone(),
+                        file: sources.display(e.span.file).to_owned(),
+                        line: sources.range(e.span).0.line,
+                    })
+                    .collect(),
+            },
+            zones: c.layout.zones.iter().map(|z| z.value.clone()).collect(),
+            files: c.files.iter().map(|f| sources.display(*f).to_owned()).collect(),
+            weak_points: inf.architecture.weak_points(),
+        })
+        .collect();
+
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let summary = Summary {
+        files: sources.files().iter().filter(|f| f.reported).count(),
+        documents,
+        clusters: clusters.len(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+    };
+    Report { sources, clusters, findings, summary, fail_on }
+}
+
+fn finding(sources: &SourceDb, d: Diagnostic) -> Finding {
+    let descriptor = rules::find(d.code);
+    let (start, end) = sources.range(d.primary.span);
+    Finding {
+        code: d.code,
+        rule: descriptor.map_or_else(|| d.code.to_owned(), |r| r.name.clone()),
+        severity: d.severity.or(descriptor.map(|r| r.severity())).unwrap_or(Severity::Error),
+        message: d.message,
+        help: d.help,
+        file: sources.display(d.primary.span.file).to_owned(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        cluster: d.cluster,
+        span: d.primary.span,
+        label: d.primary.message,
+        secondary: d.secondary,
+    }
+}

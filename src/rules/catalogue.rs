@@ -1,0 +1,94 @@
+//! Rule descriptors (`rules/<CODE>-<name>.yaml`): the single source for `rules`, `explain`, the
+//! JSON output and the meta-tests.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use super::ALL;
+use crate::diagnostic::Severity;
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Descriptor {
+    pub code: String,
+    pub name: String,
+    pub severity: SeverityName,
+    /// Architecture ids the rule applies to, or `all`.
+    pub architectures: Vec<String>,
+    pub summary: String,
+    pub rationale: String,
+    pub fix: String,
+    pub examples: Examples,
+}
+
+/// A bad example (must fire) and a good one (must not); each is a YAML stream linted as one file.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    pub bad: String,
+    pub good: String,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityName {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<SeverityName> for Severity {
+    fn from(s: SeverityName) -> Self {
+        match s {
+            SeverityName::Error => Severity::Error,
+            SeverityName::Warning => Severity::Warning,
+            SeverityName::Info => Severity::Info,
+        }
+    }
+}
+
+impl Descriptor {
+    pub fn severity(&self) -> Severity {
+        self.severity.into()
+    }
+
+    /// Whether `key` names this rule by code or by name (case-insensitive).
+    pub fn is_named(&self, key: &str) -> bool {
+        self.code.eq_ignore_ascii_case(key) || self.name.eq_ignore_ascii_case(key)
+    }
+}
+
+/// Parses one descriptor; the error names what is wrong.
+pub fn parse(text: &str) -> Result<Descriptor, String> {
+    serde_saphyr::from_str(text).map_err(|e| e.without_snippet().to_string())
+}
+
+static CATALOGUE: LazyLock<Vec<Descriptor>> = LazyLock::new(|| {
+    ALL.iter()
+        .map(|rule| {
+            parse(rule.descriptor()).unwrap_or_else(|err| Descriptor {
+                // Unreachable for shipped rules (tests/meta.rs parses every descriptor); kept total
+                // so that a broken descriptor degrades to a plain entry instead of a panic.
+                code: rule.code().to_owned(),
+                name: rule.code().to_owned(),
+                severity: SeverityName::Error,
+                architectures: vec!["all".to_owned()],
+                summary: format!("invalid descriptor: {err}"),
+                rationale: String::new(),
+                fix: String::new(),
+                examples: Examples { bad: String::new(), good: String::new() },
+            })
+        })
+        .collect()
+});
+
+/// Every descriptor, in code order.
+pub fn catalogue() -> &'static [Descriptor] {
+    &CATALOGUE
+}
+
+/// The descriptor named by code or name.
+pub fn find(key: &str) -> Option<&'static Descriptor> {
+    catalogue().iter().find(|d| d.is_named(key))
+}

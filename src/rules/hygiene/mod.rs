@@ -1,0 +1,1 @@
+//! SL4xx: install-config hygiene.

@@ -1,0 +1,5 @@
+//! SL0xx: what the loader found while reading files.
+
+pub mod duplicate_key;
+pub mod parse_error;
+pub mod templated_file_skipped;

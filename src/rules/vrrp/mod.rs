@@ -1,0 +1,1 @@
+//! SL3xx: load balancing and VRRP.

@@ -1,0 +1,1 @@
+//! SL1xx: zones and failure domains.

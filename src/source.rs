@@ -1,0 +1,187 @@
+//! Source files, byte spans and line/column lookup.
+//!
+//! Positions are byte offsets everywhere inside the tool; line and column are computed only when a
+//! finding is rendered, from a per-file line index (as ruff and cargo-deny do).
+
+use std::path::{Path, PathBuf};
+
+/// Index of a file in the [`SourceDb`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        let end = u32::try_from(end).unwrap_or(u32::MAX).max(start);
+        Self { file, start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+}
+
+/// A value together with the span of the YAML node it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Self { value, span }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Sp<U> {
+        Sp { value: f(self.value), span: self.span }
+    }
+}
+
+/// 1-based line and column (columns count characters, not bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line of a text.
+#[derive(Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { starts }
+    }
+
+    /// Byte offset of the start of a 1-based line, if the line exists.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).copied()
+    }
+
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(offset - start, |prefix| prefix.chars().count()) + 1;
+        LineCol { line, column }
+    }
+}
+
+/// One file read from disk.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// The path as it was found on disk.
+    pub path: PathBuf,
+    /// The path shown to users: relative to the current directory when under it, `/` separators.
+    pub display: String,
+    pub text: String,
+    pub lines: LineIndex,
+    /// Whether findings in this file are reported (false for siblings loaded only for context).
+    pub reported: bool,
+}
+
+/// Every file of a run.
+#[derive(Debug, Default)]
+pub struct SourceDb {
+    files: Vec<SourceFile>,
+}
+
+impl SourceDb {
+    pub fn add(&mut self, path: PathBuf, text: String, reported: bool) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        let display = display_path(&path);
+        let lines = LineIndex::new(&text);
+        self.files.push(SourceFile { id, path, display, text, lines, reported });
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    pub fn display(&self, id: FileId) -> &str {
+        self.get(id).map_or("<unknown>", |f| f.display.as_str())
+    }
+
+    /// Start and end line/column of a span.
+    pub fn range(&self, span: Span) -> (LineCol, LineCol) {
+        match self.get(span.file) {
+            Some(f) => {
+                (f.lines.line_col(&f.text, span.start as usize), f.lines.line_col(&f.text, span.end as usize))
+            }
+            None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+        }
+    }
+
+    /// The text a span covers (empty when out of range).
+    pub fn slice(&self, span: Span) -> &str {
+        self.get(span.file).and_then(|f| f.text.get(span.start as usize..span.end as usize)).unwrap_or("")
+    }
+}
+
+/// A path as users should see it: relative to the working directory when it lies under it.
+pub fn display_path(path: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            let abs = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+            abs.strip_prefix(&cwd).ok().map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| path.to_path_buf());
+    let mut out = String::new();
+    for comp in rel.components() {
+        use std::path::Component;
+        match comp {
+            Component::CurDir => continue,
+            Component::RootDir => {
+                out.push('/');
+                continue;
+            }
+            Component::Prefix(p) => out.push_str(&p.as_os_str().to_string_lossy()),
+            Component::ParentDir => out.push_str(".."),
+            Component::Normal(s) => out.push_str(&s.to_string_lossy()),
+        }
+        out.push('/');
+    }
+    if out.len() > 1 && out.ends_with('/') {
+        out.pop();
+    }
+    if out.is_empty() { ".".to_owned() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "a: 1\nbé: x\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        let x = text.find('x').unwrap_or_default();
+        assert_eq!(idx.line_col(text, x), LineCol { line: 2, column: 5 });
+        assert_eq!(idx.line_col(text, text.len()), LineCol { line: 3, column: 1 });
+    }
+}

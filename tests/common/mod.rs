@@ -1,0 +1,98 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use stretchlint::report::{self, Format};
+use stretchlint::{Report, Settings, lint_paths};
+
+/// Lints `path` with only `rule` enabled.
+pub fn lint_one(path: &Path, rule: &str) -> Report {
+    lint_paths(&[path.to_path_buf()], &Settings::only(rule)).expect("fixture lints")
+}
+
+pub fn render(report: &Report, format: Format) -> String {
+    let mut out = Vec::new();
+    report::render(report, format, &mut out).expect("render to memory");
+    String::from_utf8(out).expect("utf-8 output")
+}
+
+/// A fresh empty folder under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "stretchlint-test-{}-{}-{}",
+            tag,
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        Self(dir)
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create parent");
+        }
+        std::fs::write(&path, contents).expect("write file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `(file, line)` expectations written in fixtures as `# expect: SL101 at 12, 30`.
+pub fn expectations(path: &Path, code: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for file in yaml_files(path) {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let display = stretchlint::source::display_path(&file);
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("# expect:") else { continue };
+            let rest = rest.trim();
+            let Some(lines) = rest.strip_prefix(code).and_then(|r| r.trim().strip_prefix("at")) else {
+                continue;
+            };
+            for n in lines.split(',') {
+                let n: usize =
+                    n.trim().parse().unwrap_or_else(|_| panic!("bad expect line in {display}: {line}"));
+                out.push((display.clone(), n));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn yaml_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let mut files: Vec<PathBuf> = walkdir_like(path);
+    files.sort();
+    files
+}
+
+fn walkdir_like(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walkdir_like(&p));
+        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+            out.push(p);
+        }
+    }
+    out
+}
