@@ -37,13 +37,24 @@ pub struct Loaded {
     pub documents: usize,
 }
 
+/// Stack for parser threads.
+const PARSER_STACK: usize = 32 << 20;
+
 /// Reads and parses `files` in parallel; ids follow the order of `files`.
 pub fn load(files: &[Discovered]) -> Loaded {
-    let results: Vec<(String, LoadedFile, Vec<Located>)> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| load_one(FileId(u32::try_from(i).unwrap_or(u32::MAX)), &d.path))
-        .collect();
+    let work = || -> Vec<(String, LoadedFile, Vec<Located>)> {
+        files
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| load_one(FileId(u32::try_from(i).unwrap_or(u32::MAX)), &d.path))
+            .collect()
+    };
+    // The parser recurses once per nesting level (bounded by its depth budget); unoptimised
+    // builds need more than the default 2 MiB thread stack for the deepest allowed document.
+    let results = match rayon::ThreadPoolBuilder::new().stack_size(PARSER_STACK).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    };
     let mut loaded = Loaded::default();
     for (d, (text, file, inputs)) in files.iter().zip(results) {
         loaded.sources.add(d.path.clone(), text, d.reported);
@@ -55,39 +66,48 @@ pub fn load(files: &[Discovered]) -> Loaded {
 }
 
 fn load_one(id: FileId, path: &Path) -> (String, LoadedFile, Vec<Located>) {
-    let empty = |problem: ReadProblem, text: String| {
-        (
-            text,
-            LoadedFile { id, parsed: Parsed::default(), problem: Some(problem), templated: false },
-            Vec::new(),
-        )
+    let file = |parsed: Parsed, problem: Option<ReadProblem>, templated: bool| LoadedFile {
+        id,
+        parsed,
+        problem,
+        templated,
     };
+    // A file named on the command line without a YAML extension (a Terraform file, a
+    // haproxy.cfg) that is not YAML text is simply not an input: no parse error for it.
+    let yaml_named = crate::discover::is_yaml(path);
+    let not_an_input = || (String::new(), file(Parsed::default(), None, false), Vec::new());
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            return empty(
-                ReadProblem { message: format!("cannot read the file: {e}"), offset: 0 },
-                String::new(),
-            );
+            let problem = ReadProblem { message: format!("cannot read the file: {e}"), offset: 0 };
+            return (String::new(), file(Parsed::default(), Some(problem), false), Vec::new());
         }
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
+        Err(_) if !yaml_named => return not_an_input(),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let message = if e.as_bytes().contains(&0) {
                 "binary file: not YAML text".to_owned()
             } else {
                 format!("not valid UTF-8 text (invalid byte at offset {offset})")
             };
-            return empty(ReadProblem { message, offset }, text);
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return (text, file(Parsed::default(), Some(ReadProblem { message, offset }), false), Vec::new());
         }
     };
     if let Some(offset) = text.find('\0') {
-        return empty(ReadProblem { message: "binary file: not YAML text".to_owned(), offset }, text);
+        if !yaml_named {
+            return not_an_input();
+        }
+        let problem = ReadProblem { message: "binary file: not YAML text".to_owned(), offset };
+        return (text, file(Parsed::default(), Some(problem), false), Vec::new());
     }
     let parsed = yaml::parse(id, &text);
+    if !yaml_named && !parsed.errors.is_empty() {
+        return not_an_input();
+    }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut inputs = Vec::new();
     for doc in &parsed.documents {
@@ -96,5 +116,5 @@ fn load_one(id: FileId, path: &Path) -> (String, LoadedFile, Vec<Located>) {
         inputs.extend(found.into_iter().map(|input| Located { dir: dir.clone(), input }));
     }
     let templated = yaml::has_template_markers(&text);
-    (text, LoadedFile { id, parsed, problem: None, templated }, inputs)
+    (text, file(parsed, None, templated), inputs)
 }

@@ -407,13 +407,13 @@ mod tests {
 
     #[test]
     fn spans_point_at_keys_and_values() {
-        let text = "a:\n  bé: \"x\"\n  n: 0644\n  b: yes\n";
+        let text = "a:\n  bé: \"x\"\n  mode: 0644\n  b: yes\n";
         let p = parse_str(text);
         let root = &p.documents[0].root;
         let (k, v) = root.get("a").and_then(|a| a.entry("bé")).unwrap();
         assert_eq!(slice(text, k.span), "bé");
         assert_eq!(slice(text, v.span), "\"x\"");
-        assert_eq!(root.path(&["a", "n"]).and_then(Node::as_i64), Some(420));
+        assert_eq!(root.path(&["a", "mode"]).and_then(Node::as_i64), Some(420));
         assert_eq!(root.path(&["a", "b"]).and_then(Node::as_bool), Some(true));
     }
 
@@ -443,6 +443,14 @@ mod tests {
         let p = parse_str(&text);
         assert!(p.documents.is_empty());
         assert_eq!(p.errors.len(), 1);
+    }
+
+    #[test]
+    fn large_bundles_are_not_cut_at_a_document_limit() {
+        let text: String = (0..5000).map(|i| format!("---\nkind: ConfigMap\nmetadata: {{name: cm{i}}}\n")).collect();
+        let p = parse_str(&text);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.documents.len(), 5000);
     }
 
     #[test]

@@ -75,7 +75,9 @@ pub fn read_document(file: FileId, root: &Node, out: &mut Vec<Input>) {
 }
 
 fn is_install_config(root: &Node, api_version: &str) -> bool {
-    (api_version.is_empty() || INSTALL_CONFIG_VERSIONS.contains(&api_version))
+    (api_version.is_empty()
+        || INSTALL_CONFIG_VERSIONS.contains(&api_version)
+        || crate::yaml::is_templated(api_version))
         && root.path(&["metadata", "name"]).is_some()
         && root.path(&["platform", "openstack"]).is_some()
 }

@@ -15,7 +15,7 @@ use crate::inputs::{
 };
 use crate::source::{FileId, Span};
 
-pub use layout::{Layout, Member, WorkerGroup};
+pub use layout::{Layout, Member, Origin, WorkerGroup};
 
 #[derive(Debug, Default)]
 pub struct Model {

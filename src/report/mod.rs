@@ -130,7 +130,12 @@ pub(crate) fn build(
         .clusters
         .iter()
         .zip(inferences)
-        .filter(|(c, _)| c.files.iter().any(|f| sources.get(*f).is_some_and(|s| s.reported)))
+        .filter(|(c, _)| {
+            // A cluster is shown when one of its files is reported, or when a reported file
+            // lies in its folder (a single-file pre-commit run on an unclassified manifest).
+            c.files.iter().any(|f| sources.get(*f).is_some_and(|s| s.reported))
+                || sources.files().iter().any(|s| s.reported && s.path.starts_with(&c.root))
+        })
         .map(|(c, inf)| ClusterReport {
             name: c.name.clone(),
             infra_id: c.infra_id.clone(),

@@ -1,0 +1,100 @@
+//! Hostile and broken input: each case yields a positioned finding (or nothing), never a panic,
+//! and the scan carries on to the next file.
+
+mod common;
+
+use common::TempDir;
+use stretchlint::{Settings, lint_paths};
+
+/// Lints a folder holding `bad` plus a clean neighbour, and returns the findings on `bad`.
+fn findings_for(name: &str, contents: &[u8]) -> Vec<stretchlint::Finding> {
+    let dir = TempDir::new("bad-input");
+    let bad = dir.write(name, contents);
+    dir.write("neighbour.yaml", "a: 1\nb: 2\nb: 3\n");
+    let report = lint_paths(&[dir.0.clone()], &Settings::default()).expect("scan runs");
+    // The neighbour is still checked: its duplicate key is found.
+    assert!(report.findings.iter().any(|f| f.code == "SL003" && f.file.ends_with("neighbour.yaml")));
+    let bad = stretchlint::source::display_path(&bad);
+    report.findings.into_iter().filter(|f| f.file == bad).collect()
+}
+
+#[test]
+fn alias_bomb_is_a_positioned_parse_error() {
+    let mut text =
+        String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (prev, name) in
+        ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let found = findings_for("bomb.yaml", text.as_bytes());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "SL001");
+    assert!(found[0].message.contains("budget"), "{}", found[0].message);
+    assert!(found[0].line > 1);
+}
+
+#[test]
+fn ten_thousand_deep_nesting_is_a_parse_error() {
+    let block: String = (0..10_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    let found = findings_for("deep-block.yaml", block.as_bytes());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "SL001");
+    let flow = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let found = findings_for("deep-flow.yaml", flow.as_bytes());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "SL001");
+}
+
+#[test]
+fn binary_file_is_reported_not_parsed() {
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let found = findings_for("blob.yaml", &bytes);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "SL001");
+    assert!(found[0].message.contains("binary"), "{}", found[0].message);
+}
+
+#[test]
+fn invalid_utf8_points_at_the_bad_byte() {
+    let found = findings_for("latin1.yaml", b"a: 1\nname: caf\xe9\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "SL001");
+    assert_eq!((found[0].line, found[0].column), (2, 10));
+    assert!(found[0].message.contains("UTF-8"));
+}
+
+#[test]
+fn empty_files_are_fine() {
+    assert!(findings_for("empty.yaml", b"").is_empty());
+    assert!(findings_for("blank.yaml", b"\n\n# only a comment\n---\n").is_empty());
+}
+
+#[test]
+fn a_folder_without_inputs_is_a_clean_run() {
+    let dir = TempDir::new("no-inputs");
+    dir.write("README.md", "not yaml");
+    dir.write("values.yaml", "replicaCount: 3\nimage: nginx\n");
+    let report = lint_paths(&[dir.0.clone()], &Settings::default()).expect("scan runs");
+    assert!(report.findings.is_empty());
+    assert!(report.clusters.is_empty());
+    assert_eq!(report.summary.files, 1);
+}
+
+#[test]
+fn a_missing_path_is_an_error() {
+    let err = lint_paths(&["does/not/exist".into()], &Settings::default()).err();
+    assert!(matches!(err, Some(stretchlint::Error::PathNotFound(_))));
+}
+
+#[test]
+fn merge_key_bomb_is_stopped() {
+    let mut text = String::from("a0: &a0 {k0: v, k1: v, k2: v, k3: v, k4: v, k5: v, k6: v, k7: v}\n");
+    for i in 1..40 {
+        let merges: Vec<String> = (0..8).map(|_| format!("*a{}", i - 1)).collect();
+        text.push_str(&format!("a{i}: &a{i}\n  <<: [{}]\n  x{i}: v\n", merges.join(", ")));
+    }
+    let found = findings_for("merge-bomb.yaml", text.as_bytes());
+    assert!(found.iter().all(|f| f.code == "SL001"), "{found:?}");
+}

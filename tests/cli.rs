@@ -1,0 +1,143 @@
+//! The command line: exit codes, formats, rule selection, and single-file runs that still see
+//! the rest of their cluster.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::TempDir;
+
+fn stretchlint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stretchlint"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run stretchlint")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn clean_tree_exits_zero() {
+    let out = stretchlint(&["check", "fixtures/architectures/ipi-overlay-fip"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("All checks passed"));
+    assert!(stdout(&out).contains("ipi-overlay-fip (#2"));
+}
+
+#[test]
+fn findings_exit_one() {
+    let out = stretchlint(&["check", "fixtures/rules/SL003/bad.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("SL003 (duplicate-key)"));
+}
+
+#[test]
+fn missing_path_exits_two_with_a_clear_message() {
+    let out = stretchlint(&["check", "no/such/dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("path `no/such/dir` does not exist"), "{err}");
+}
+
+#[test]
+fn unknown_rule_exits_two() {
+    let out = stretchlint(&["check", "fixtures/rules/SL003", "--select", "SL999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule `SL999`"));
+}
+
+#[test]
+fn select_and_ignore_take_codes_and_names() {
+    let by_name = stretchlint(&["check", "fixtures/rules/SL003/bad.yaml", "--select", "duplicate-key"]);
+    assert_eq!(by_name.status.code(), Some(1));
+    let ignored = stretchlint(&["check", "fixtures/rules/SL003/bad.yaml", "--ignore", "SL003"]);
+    assert_eq!(ignored.status.code(), Some(0), "{}", stdout(&ignored));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    // SL002 is an info: shown, but the run passes unless --fail-on info.
+    let default = stretchlint(&["check", "fixtures/rules/SL002/bad.yaml"]);
+    assert_eq!(default.status.code(), Some(0));
+    assert!(stdout(&default).contains("SL002"));
+    let strict = stretchlint(&["check", "fixtures/rules/SL002/bad.yaml", "--fail-on", "info"]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let out = stretchlint(&["check", "fixtures/rules/SL003/bad.yaml", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["tool"]["name"], "stretchlint");
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "SL003");
+    assert_eq!(f["rule"], "duplicate-key");
+    assert_eq!(f["file"], "fixtures/rules/SL003/bad.yaml");
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(10), Some(7)));
+    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(10), Some(12)));
+    assert_eq!(v["summary"]["errors"], 1);
+    assert_eq!(v["clusters"][0]["name"], "ocp1");
+}
+
+#[test]
+fn single_file_run_sees_its_cluster_but_reports_only_that_file() {
+    let dir = TempDir::new("precommit");
+    dir.write(
+        "prod/install-config.yaml",
+        "apiVersion: v1\nmetadata:\n  name: prod\nplatform:\n  openstack:\n    cloud: openstack\n",
+    );
+    dir.write("prod/openshift/dup.yaml", "a: 1\na: 2\n");
+    let other = dir.write("prod/openshift/other.yaml", "b: 1\nb: 2\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_stretchlint"))
+        .args(["check", "--format", "json"])
+        .arg(&other)
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let findings = v["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0]["file"].as_str().is_some_and(|f| f.ends_with("other.yaml")));
+    // The install-config two folders up was read for context: the cluster is known.
+    assert_eq!(v["clusters"][0]["name"], "prod");
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn vrid_prints_ids_and_flags_collisions() {
+    let ok = stretchlint(&["vrid", "ocp1", "prod"]);
+    assert_eq!(ok.status.code(), Some(0));
+    let text = stdout(&ok);
+    assert!(text.contains("ocp1  219      106"), "{text}");
+    assert!(text.contains("prod    2       33"), "{text}");
+    let clash = stretchlint(&["vrid", "ocp1", "ocp58"]);
+    assert_eq!(clash.status.code(), Some(1));
+    assert!(stdout(&clash).contains("both use VRID 219"));
+}
+
+#[test]
+fn rules_and_explain() {
+    let list = stretchlint(&["rules"]);
+    assert_eq!(list.status.code(), Some(0));
+    assert!(stdout(&list).contains("SL001  parse-error"));
+    let by_code = stretchlint(&["explain", "SL003"]);
+    let by_name = stretchlint(&["explain", "duplicate-key"]);
+    assert_eq!(stdout(&by_code), stdout(&by_name));
+    assert!(stdout(&by_code).contains("Why it matters"));
+    assert_eq!(stretchlint(&["explain", "nope"]).status.code(), Some(2));
+}
+
+#[test]
+fn infer_prints_a_table_per_cluster() {
+    let out = stretchlint(&["infer", "fixtures/architectures"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for arch in ["ipi-rpn-stretched-l2", "ipi-overlay-fip", "upi-rpn-external-lb", "overlay-haproxy"] {
+        assert!(text.contains(&format!("architecture  {arch}")), "{arch} missing in\n{text}");
+    }
+    assert!(text.contains("weak points"));
+}

@@ -1,0 +1,119 @@
+//! Real public manifests (`../shared/corpus`, see its MANIFEST.tsv): the tool reads every file
+//! without crashing, reports no parse error on files the MANIFEST marks as parsing, and gives the
+//! complete install-configs an architecture their own fields support.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use stretchlint::yaml::{self, Node};
+use stretchlint::{Settings, lint_paths};
+
+struct Row {
+    path: PathBuf,
+    kind: String,
+    notes: String,
+}
+
+fn corpus() -> Option<(PathBuf, Vec<Row>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).ok()?;
+    let rows = manifest
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            Some(Row {
+                path: root.join(cols.first()?),
+                kind: cols.get(4)?.to_string(),
+                notes: cols.get(5).copied().unwrap_or("").to_owned(),
+            })
+        })
+        .collect();
+    Some((root, rows))
+}
+
+macro_rules! corpus_or_skip {
+    () => {
+        match corpus() {
+            Some(c) => c,
+            None => {
+                println!("skipped: ../shared/corpus (MANIFEST.tsv) is not present beside the repository");
+                return;
+            }
+        }
+    };
+}
+
+#[test]
+fn whole_corpus_scans_without_parse_errors_on_parsing_files() {
+    let (root, rows) = corpus_or_skip!();
+    let report = lint_paths(&[root], &Settings::default()).expect("the corpus scans");
+    let by_file: BTreeMap<&str, Vec<&stretchlint::Finding>> =
+        report.findings.iter().fold(BTreeMap::new(), |mut m, f| {
+            m.entry(f.file.as_str()).or_default().push(f);
+            m
+        });
+    let mut wrong = Vec::new();
+    for row in rows.iter().filter(|r| r.notes.contains("parse=ok")) {
+        let display = stretchlint::source::display_path(&row.path);
+        for f in by_file.get(display.as_str()).into_iter().flatten() {
+            if f.code == "SL001" {
+                wrong.push(format!("{display}:{}: {}", f.line, f.message));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "SL001 on files that parse:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_corpus_file_alone_is_read_without_panic() {
+    let (_, rows) = corpus_or_skip!();
+    for row in &rows {
+        let result = lint_paths(std::slice::from_ref(&row.path), &Settings::default());
+        assert!(result.is_ok(), "{}: {:?}", row.path.display(), result.err());
+    }
+}
+
+/// The architecture an install-config's own fields point to, read independently of the
+/// inference code: floating IPs → 2; user-managed LB → 3 or 4; a control-plane port or
+/// machines subnet without floating IPs → 1.
+fn expected(root: &Node) -> Option<Vec<&'static str>> {
+    let os = root.path(&["platform", "openstack"])?;
+    let has = |k: &str| os.get(k).is_some_and(|v| !v.is_null());
+    let fip = has("apiFloatingIP") || has("ingressFloatingIP") || has("lbFloatingIP");
+    let user_managed = os.path(&["loadBalancer", "type"]).and_then(Node::as_str) == Some("UserManaged");
+    if user_managed {
+        Some(vec!["upi-rpn-external-lb", "overlay-haproxy"])
+    } else if fip {
+        Some(vec!["ipi-overlay-fip"])
+    } else if has("controlPlanePort") || has("machinesSubnet") {
+        Some(vec!["ipi-rpn-stretched-l2"])
+    } else {
+        None
+    }
+}
+
+#[test]
+fn complete_install_configs_get_a_sensible_architecture() {
+    let (_, rows) = corpus_or_skip!();
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for row in rows.iter().filter(|r| r.kind == "install-config" && r.notes.contains("parse=ok")) {
+        if !row.notes.contains("; full;") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&row.path).unwrap_or_default();
+        let parsed = yaml::parse(stretchlint::source::FileId(0), &text);
+        let Some(want) = parsed.documents.first().and_then(|d| expected(&d.root)) else { continue };
+        let report = lint_paths(std::slice::from_ref(&row.path), &Settings::default()).expect("scans");
+        let got = report.clusters.first().map(|c| c.architecture.id).unwrap_or("none");
+        checked += 1;
+        if !want.contains(&got) {
+            wrong.push(format!("{}: expected one of {want:?}, inferred {got}", row.path.display()));
+        }
+    }
+    assert!(checked >= 10, "only {checked} complete install-configs checked");
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

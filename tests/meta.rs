@@ -1,0 +1,118 @@
+//! The registry stays honest: every descriptor parses and is registered, codes and names are
+//! unique and well-formed, every rule has fixtures, and each descriptor's bad example fires while
+//! its good example does not.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::TempDir;
+use stretchlint::rules::{self, ALL, catalogue};
+use stretchlint::{Settings, lint_paths};
+
+const ARCHITECTURES: [&str; 5] =
+    ["all", "ipi-rpn-stretched-l2", "ipi-overlay-fip", "upi-rpn-external-lb", "overlay-haproxy"];
+
+#[test]
+fn every_descriptor_parses_and_matches_its_rule() {
+    for rule in ALL {
+        let d = rules::parse_descriptor(rule.descriptor()).unwrap_or_else(|e| panic!("{}: {e}", rule.code()));
+        assert_eq!(d.code, rule.code(), "descriptor code");
+        let code_ok =
+            d.code.len() == 5 && d.code.starts_with("SL") && d.code[2..].chars().all(|c| c.is_ascii_digit());
+        assert!(code_ok, "{}: code must be SL + 3 digits", d.code);
+        let kebab = d.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        assert!(kebab && !d.name.starts_with('-'), "{}: name must be kebab-case", d.code);
+        assert!(!d.summary.trim().is_empty() && !d.rationale.trim().is_empty() && !d.fix.trim().is_empty());
+        for a in &d.architectures {
+            assert!(ARCHITECTURES.contains(&a.as_str()), "{}: unknown architecture {a}", d.code);
+        }
+        let file =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("rules").join(format!("{}-{}.yaml", d.code, d.name));
+        assert!(file.is_file(), "{}: descriptor must be rules/{}-{}.yaml", d.code, d.code, d.name);
+    }
+}
+
+#[test]
+fn codes_and_names_are_unique_and_sorted() {
+    let codes: Vec<&str> = ALL.iter().map(|r| r.code()).collect();
+    let mut sorted = codes.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(codes, sorted, "ALL must be sorted by code, without duplicates");
+    let names: BTreeSet<&str> = catalogue().iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names.len(), ALL.len(), "rule names must be unique");
+}
+
+#[test]
+fn every_descriptor_file_is_registered() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    for entry in std::fs::read_dir(dir).expect("rules/ exists").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".yaml") {
+            continue;
+        }
+        let code = name.split('-').next().unwrap_or_default();
+        assert!(ALL.iter().any(|r| r.code() == code), "rules/{name} has no registered rule");
+    }
+}
+
+#[test]
+fn every_rule_has_a_firing_and_a_silent_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    for rule in ALL {
+        let dir = root.join(rule.code());
+        let cases: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("fixtures/rules/{} is missing", rule.code()))
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(cases.iter().any(|c| c.starts_with("bad")), "{}: no bad fixture", rule.code());
+        assert!(cases.iter().any(|c| c.starts_with("good")), "{}: no good fixture", rule.code());
+    }
+}
+
+#[test]
+fn descriptor_examples_fire_and_pass() {
+    let mut failures = Vec::new();
+    for d in catalogue() {
+        for (kind, text, should_fire) in [("bad", &d.examples.bad, true), ("good", &d.examples.good, false)] {
+            let dir = TempDir::new(&format!("{}-{kind}", d.code));
+            let file = dir.write("example.yaml", text);
+            let report = lint_paths(&[file], &Settings::only(&d.code)).expect("example lints");
+            let fired = report.findings.iter().any(|f| f.code == d.code);
+            if fired != should_fire {
+                let got: Vec<String> =
+                    report.findings.iter().map(|f| format!("{} {}", f.code, f.message)).collect();
+                failures.push(format!("{} {kind} example: fired={fired}, findings {got:?}", d.code));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn catalogue_snapshot() {
+    let listing: String = catalogue()
+        .iter()
+        .map(|d| format!("{} {} {} [{}]\n", d.code, d.name, d.severity(), d.architectures.join(", ")))
+        .collect();
+    insta::assert_snapshot!(listing);
+}
+
+/// The README's rule table, generated from the catalogue.
+fn rule_table() -> String {
+    let mut table = String::from("| code | name | severity | summary |\n|---|---|---|---|\n");
+    for d in catalogue() {
+        table.push_str(&format!("| {} | `{}` | {} | {} |\n", d.code, d.name, d.severity(), d.summary.trim()));
+    }
+    table
+}
+
+#[test]
+fn readme_rule_table_is_current() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    let table = rule_table();
+    assert!(readme.contains(&table), "README.md's rule table is stale; replace it with:\n{table}");
+}
