@@ -447,7 +447,8 @@ mod tests {
 
     #[test]
     fn large_bundles_are_not_cut_at_a_document_limit() {
-        let text: String = (0..5000).map(|i| format!("---\nkind: ConfigMap\nmetadata: {{name: cm{i}}}\n")).collect();
+        let text: String =
+            (0..5000).map(|i| format!("---\nkind: ConfigMap\nmetadata: {{name: cm{i}}}\n")).collect();
         let p = parse_str(&text);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
         assert_eq!(p.documents.len(), 5000);

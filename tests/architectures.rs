@@ -2,6 +2,8 @@
 //! clean; the broken cluster tree fires what its comments promise. Human and JSON output are
 //! snapshotted.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
+
 mod common;
 
 use std::path::Path;

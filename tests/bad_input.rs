@@ -1,6 +1,8 @@
 //! Hostile and broken input: each case yields a positioned finding (or nothing), never a panic,
 //! and the scan carries on to the next file.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
+
 mod common;
 
 use common::TempDir;
@@ -11,7 +13,7 @@ fn findings_for(name: &str, contents: &[u8]) -> Vec<stretchlint::Finding> {
     let dir = TempDir::new("bad-input");
     let bad = dir.write(name, contents);
     dir.write("neighbour.yaml", "a: 1\nb: 2\nb: 3\n");
-    let report = lint_paths(&[dir.0.clone()], &Settings::default()).expect("scan runs");
+    let report = lint_paths(std::slice::from_ref(&dir.0), &Settings::default()).expect("scan runs");
     // The neighbour is still checked: its duplicate key is found.
     assert!(report.findings.iter().any(|f| f.code == "SL003" && f.file.ends_with("neighbour.yaml")));
     let bad = stretchlint::source::display_path(&bad);
@@ -76,7 +78,7 @@ fn a_folder_without_inputs_is_a_clean_run() {
     let dir = TempDir::new("no-inputs");
     dir.write("README.md", "not yaml");
     dir.write("values.yaml", "replicaCount: 3\nimage: nginx\n");
-    let report = lint_paths(&[dir.0.clone()], &Settings::default()).expect("scan runs");
+    let report = lint_paths(std::slice::from_ref(&dir.0), &Settings::default()).expect("scan runs");
     assert!(report.findings.is_empty());
     assert!(report.clusters.is_empty());
     assert_eq!(report.summary.files, 1);

@@ -1,6 +1,8 @@
 //! The command line: exit codes, formats, rule selection, and single-file runs that still see
 //! the rest of their cluster.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
+
 mod common;
 
 use std::process::{Command, Output};

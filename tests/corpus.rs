@@ -2,6 +2,8 @@
 //! without crashing, reports no parse error on files the MANIFEST marks as parsing, and gives the
 //! complete install-configs an architecture their own fields support.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -2,6 +2,8 @@
 //! unique and well-formed, every rule has fixtures, and each descriptor's bad example fires while
 //! its good example does not.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -112,7 +114,8 @@ fn rule_table() -> String {
 
 #[test]
 fn readme_rule_table_is_current() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
     let table = rule_table();
     assert!(readme.contains(&table), "README.md's rule table is stale; replace it with:\n{table}");
 }

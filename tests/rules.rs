@@ -2,6 +2,8 @@
 //! their `# expect: <CODE> at <lines>` comments give, `good*` must stay silent; the human
 //! rendering of each fixture is snapshotted.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
+
 mod common;
 
 use std::path::{Path, PathBuf};

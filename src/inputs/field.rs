@@ -51,6 +51,16 @@ impl<T> Field<T> {
     }
 }
 
+impl<T: Clone> Field<Vec<T>> {
+    /// Like [`Field::or`], but an empty list counts as unset, as in the installer's merge.
+    pub fn or_list(&self, fallback: &Self) -> Self {
+        match self {
+            Field::Known(v) if v.value.is_empty() => fallback.clone(),
+            _ => self.or(fallback),
+        }
+    }
+}
+
 impl Field<Vec<Sp<String>>> {
     /// Number of entries, when known.
     pub fn count(&self) -> Option<usize> {

@@ -275,16 +275,16 @@ fn merge(defaults: &PoolPlatform, own: &PoolPlatform) -> PoolPlatform {
             key: o.key,
             size: o.size.or(&d.size),
             type_: o.type_.or(&d.type_),
-            types: o.types.or(&d.types),
-            zones: o.zones.or(&d.zones),
+            types: o.types.or_list(&d.types),
+            zones: o.zones.or_list(&d.zones),
         }),
     };
     PoolPlatform {
         span: own.span.or(defaults.span),
         flavor: own.flavor.or(&defaults.flavor),
-        zones: own.zones.or(&defaults.zones),
+        zones: own.zones.or_list(&defaults.zones),
         root_volume,
         server_group_policy: own.server_group_policy.or(&defaults.server_group_policy),
-        additional_network_ids: own.additional_network_ids.or(&defaults.additional_network_ids),
+        additional_network_ids: own.additional_network_ids.or_list(&defaults.additional_network_ids),
     }
 }

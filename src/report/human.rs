@@ -17,7 +17,10 @@ const WIDTH: usize = 110;
 
 pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(WIDTH)
+        .with_links(false)
+        .without_primary_span_start();
     let mut texts: HashMap<FileId, Arc<String>> = HashMap::new();
     for finding in &report.findings {
         let text = texts
@@ -113,7 +116,9 @@ impl Rendered {
             )),
         };
         Self {
-            code: format!("{} ({})", f.code, f.rule),
+            // The location leads: with labels far apart miette draws several snippets, and only the
+            // first line names the primary position unambiguously.
+            code: format!("{}:{}:{}: {} ({})", f.file, f.line, f.column, f.code, f.rule),
             message: f.message.clone(),
             severity: match f.severity {
                 Severity::Error => miette::Severity::Error,

@@ -7,6 +7,7 @@ mod catalogue;
 mod hygiene;
 mod load;
 mod net;
+mod suggest;
 mod vrrp;
 mod zones;
 
@@ -15,7 +16,7 @@ use crate::loader::LoadedFile;
 use crate::model::Model;
 use crate::source::SourceDb;
 
-pub use catalogue::{Descriptor, Examples, catalogue, find};
+pub use catalogue::{Descriptor, Examples, catalogue, find, parse as parse_descriptor};
 
 /// What a rule sees: the whole model (relational rules compare clusters) and every loaded file.
 pub struct Context<'a> {
@@ -57,4 +58,19 @@ pub static ALL: &[&dyn Rule] = &[
     &load::parse_error::ParseError,
     &load::templated_file_skipped::TemplatedFileSkipped,
     &load::duplicate_key::DuplicateKey,
+    &zones::control_plane_not_spread::ControlPlaneNotSpread,
+    &zones::missing_per_az_machineset::MissingPerAzMachineset,
+    &zones::workers_not_az_tolerant::WorkersNotAzTolerant,
+    &zones::root_volume_az_missing::RootVolumeAzMissing,
+    &zones::zone_list_length_mismatch::ZoneListLengthMismatch,
+    &zones::machineset_zone_undeclared::MachinesetZoneUndeclared,
+    &zones::affinity_server_group::AffinityServerGroup,
+    &net::vip_outside_machine_network::VipOutsideMachineNetwork,
+    &net::api_ingress_vip_equal::ApiIngressVipEqual,
+    &vrrp::vrrp_id_collision::VrrpIdCollision,
+    &hygiene::deprecated_field::DeprecatedField,
+    &hygiene::conflicting_deprecated_field::ConflictingDeprecatedField,
+    &hygiene::cluster_name_invalid::ClusterNameInvalid,
+    &hygiene::cluster_network_mtu_unsupported::ClusterNetworkMtuUnsupported,
+    &hygiene::unknown_field::UnknownField,
 ];

@@ -1,1 +1,3 @@
 //! SL2xx: networking.
+pub mod api_ingress_vip_equal;
+pub mod vip_outside_machine_network;

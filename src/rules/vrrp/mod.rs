@@ -1,1 +1,2 @@
 //! SL3xx: load balancing and VRRP.
+pub mod vrrp_id_collision;
