@@ -7,7 +7,6 @@
 //! `install-config.yaml` (as ruff walks up for its config), and findings are reported only on
 //! the files named.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -26,7 +25,9 @@ pub struct Discovered {
 
 /// Files to read, sorted by path (so that file ids and output are stable).
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
-    let mut found: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    // A Vec sorted once: the walk already yields paths in order, so the sort is a near-linear
+    // check, where a BTreeMap pays a logarithmic number of (slow) path comparisons per insert.
+    let mut found: Vec<Discovered> = Vec::new();
     let mut context_roots = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
@@ -34,22 +35,27 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
             _ => Error::Io { path: path.clone(), source },
         })?;
         if meta.is_dir() {
-            for file in walk(path) {
-                found.insert(file, true);
-            }
+            found.extend(walk(path).map(|path| Discovered { path, reported: true }));
         } else {
-            found.insert(clean(path), true);
+            found.push(Discovered { path: clean(path), reported: true });
             if let Some(root) = cluster_root(path) {
                 context_roots.push(root);
             }
         }
     }
     for root in context_roots {
-        for file in walk(&root) {
-            found.entry(file).or_insert(false);
-        }
+        found.extend(walk(&root).map(|path| Discovered { path, reported: false }));
     }
-    Ok(found.into_iter().map(|(path, reported)| Discovered { path, reported }).collect())
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    // A file found twice is reported when any of its finds is.
+    found.dedup_by(|later, kept| {
+        let same = later.path == kept.path;
+        if same {
+            kept.reported |= later.reported;
+        }
+        same
+    });
+    Ok(found)
 }
 
 fn walk(dir: &Path) -> impl Iterator<Item = PathBuf> {

@@ -94,5 +94,9 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
             out
         })
         .collect();
-    Ok(report::build(loaded.sources, &model, inferences, diagnostics, loaded.documents, settings.fail_on))
+    let report =
+        report::build(loaded.sources, &model, inferences, diagnostics, loaded.documents, settings.fail_on);
+    // Freeing the model object by object takes 0.1 s for 2,000 clusters: on every core.
+    model.clusters.into_par_iter().for_each(drop);
+    Ok(report)
 }

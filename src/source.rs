@@ -104,12 +104,21 @@ pub struct SourceDb {
     files: Vec<SourceFile>,
 }
 
-impl SourceDb {
-    pub fn add(&mut self, path: PathBuf, text: String, reported: bool) -> FileId {
-        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+impl SourceFile {
+    /// A file with its line index and display path worked out (the loader does this in parallel).
+    pub fn new(id: FileId, path: PathBuf, text: String, reported: bool) -> Self {
         let display = display_path(&path);
         let lines = LineIndex::new(&text);
-        self.files.push(SourceFile { id, path, display, text, lines, reported });
+        Self { id, path, display, text, lines, reported }
+    }
+}
+
+impl SourceDb {
+    /// Adds a file built with [`SourceFile::new`]; its id becomes its position here.
+    pub fn push(&mut self, mut file: SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        file.id = id;
+        self.files.push(file);
         id
     }
 

@@ -87,6 +87,20 @@ impl Node {
         keys.iter().try_fold(self, |node, key| node.get(key))
     }
 
+    /// Moves the node at a path of mapping keys out of the tree, leaving a null in its place
+    /// (readers keep raw subtrees without copying them).
+    pub fn take_path(&mut self, keys: &[&str]) -> Option<Node> {
+        let (first, rest) = keys.split_first()?;
+        let NodeKind::Map(entries) = &mut self.kind else { return None };
+        let (_, child) = entries.iter_mut().find(|(k, _)| k.as_str() == Some(*first))?;
+        if rest.is_empty() {
+            let null = Node { kind: NodeKind::Null, span: child.span };
+            Some(std::mem::replace(child, null))
+        } else {
+            child.take_path(rest)
+        }
+    }
+
     /// A scalar rendered as text (strings as is, numbers and booleans in their YAML spelling).
     pub fn scalar_text(&self) -> Option<String> {
         match &self.kind {

@@ -140,10 +140,10 @@ impl InstallConfig {
 }
 
 /// Reads an install-config document (already classified as one).
-pub fn read(file: FileId, root: &Node) -> InstallConfig {
+pub fn read(file: FileId, root: Node) -> InstallConfig {
     let os = root.path(&["platform", "openstack"]);
     let networking = read_networking(root.get("networking"));
-    let openstack = read_platform(root, os);
+    let openstack = read_platform(&root, os);
     let pool = |node: &Node| read_pool(node, &openstack.default_machine_platform);
     let control_plane = root.get("controlPlane").filter(|n| n.as_map().is_some()).map(pool);
     let compute = root
@@ -151,12 +151,16 @@ pub fn read(file: FileId, root: &Node) -> InstallConfig {
         .and_then(Node::as_seq)
         .map(|pools| pools.iter().filter(|n| n.as_map().is_some()).map(pool).collect())
         .unwrap_or_default();
+    let api_version = field::string(root.get("apiVersion"));
+    let name = field::string(root.path(&["metadata", "name"]));
+    let base_domain = field::string(root.get("baseDomain"));
+    // Every field above is owned: the raw tree moves in without a copy.
     InstallConfig {
         file,
-        root: root.clone(),
-        api_version: field::string(root.get("apiVersion")),
-        name: field::string(root.path(&["metadata", "name"])),
-        base_domain: field::string(root.get("baseDomain")),
+        root,
+        api_version,
+        name,
+        base_domain,
         networking,
         control_plane,
         compute,

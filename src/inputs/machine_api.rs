@@ -104,13 +104,17 @@ fn label_any(metas: &[Option<&Node>], key: &str) -> Field<String> {
     metas.iter().map(|m| label(*m, key)).find(Field::is_present).unwrap_or_default()
 }
 
-pub fn read_machine(file: FileId, root: &Node, kind: MachineKind) -> MachineObject {
+pub fn read_machine(file: FileId, mut root: Node, kind: MachineKind) -> MachineObject {
+    let provider_path: &[&str] = match kind {
+        MachineKind::MachineSet => &["spec", "template", "spec", "providerSpec", "value"],
+        MachineKind::Machine => &["spec", "providerSpec", "value"],
+    };
+    let provider = root.take_path(provider_path).map(read_provider);
+    let root = &root;
     let meta = root.get("metadata");
-    let (template_meta, spec) = match kind {
-        MachineKind::MachineSet => {
-            (root.path(&["spec", "template", "metadata"]), root.path(&["spec", "template", "spec"]))
-        }
-        MachineKind::Machine => (None, root.get("spec")),
+    let template_meta = match kind {
+        MachineKind::MachineSet => root.path(&["spec", "template", "metadata"]),
+        MachineKind::Machine => None,
     };
     let metas = [meta, template_meta];
     let role = match label_any(&metas, ROLE_LABEL) {
@@ -132,7 +136,7 @@ pub fn read_machine(file: FileId, root: &Node, kind: MachineKind) -> MachineObje
         infra_id: label_any(&metas, CLUSTER_LABEL),
         role,
         replicas,
-        provider: spec.and_then(|s| s.path(&["providerSpec", "value"])).map(read_provider),
+        provider,
     }
 }
 
@@ -141,7 +145,9 @@ pub fn kind_span(root: &Node) -> Span {
     root.get("kind").map_or(root.span, |k| k.span)
 }
 
-pub fn read_provider(value: &Node) -> ProviderSpec {
+/// Reads a providerSpec value and keeps its tree (moved in, not copied) for key-level rules.
+pub fn read_provider(root: Node) -> ProviderSpec {
+    let value = &root;
     let mut subnets = Vec::new();
     let mut networks = Vec::new();
     let push = |out: &mut Vec<Sp<String>>, node: Option<&Node>| {
@@ -163,13 +169,18 @@ pub fn read_provider(value: &Node) -> ProviderSpec {
             push(&mut subnets, ip.get("subnetID"));
         }
     }
+    let api_version = field::string(value.get("apiVersion"));
+    let availability_zone = field::string(value.get("availabilityZone"));
+    let root_volume = read_volume(value, "diskSize");
+    let server_group_name = field::string(value.get("serverGroupName"));
+    let flavor = field::string(value.get("flavor"));
     ProviderSpec {
-        root: Some(value.clone()),
-        api_version: field::string(value.get("apiVersion")),
-        availability_zone: field::string(value.get("availabilityZone")),
-        root_volume: read_volume(value, "diskSize"),
-        server_group_name: field::string(value.get("serverGroupName")),
-        flavor: field::string(value.get("flavor")),
+        root: Some(root),
+        api_version,
+        availability_zone,
+        root_volume,
+        server_group_name,
+        flavor,
         subnets,
         networks,
     }
@@ -185,7 +196,18 @@ fn read_volume(parent: &Node, size_key: &str) -> Option<VolumeSpec> {
     })
 }
 
-pub fn read_cpms(file: FileId, root: &Node) -> ControlPlaneMachineSet {
+pub fn read_cpms(file: FileId, mut root: Node) -> ControlPlaneMachineSet {
+    let provider = root
+        .take_path(&[
+            "spec",
+            "template",
+            "machines_v1beta1_machine_openshift_io",
+            "spec",
+            "providerSpec",
+            "value",
+        ])
+        .map(read_provider);
+    let root = &root;
     let template = root.path(&["spec", "template", "machines_v1beta1_machine_openshift_io"]);
     let fds = template.and_then(|t| t.get("failureDomains"));
     let failure_domains = fds
@@ -207,6 +229,6 @@ pub fn read_cpms(file: FileId, root: &Node) -> ControlPlaneMachineSet {
         failure_domain_platform: field::string(fds.and_then(|f| f.get("platform"))),
         failure_domains_key: key_span(template, "failureDomains"),
         failure_domains,
-        provider: template.and_then(|t| t.path(&["spec", "providerSpec", "value"])).map(read_provider),
+        provider,
     }
 }

@@ -9,7 +9,7 @@ pub mod machine_api;
 pub mod operator;
 
 use crate::source::FileId;
-use crate::yaml::Node;
+use crate::yaml::{Node, NodeKind};
 
 pub use field::Field;
 pub use install_config::InstallConfig;
@@ -29,27 +29,32 @@ pub enum Input {
 
 const INSTALL_CONFIG_VERSIONS: [&str; 3] = ["v1", "v1beta3", "v1beta4"];
 
-/// Reads every input in a document; a `List` (as `oc get -o yaml` prints) yields its items.
-pub fn read_document(file: FileId, root: &Node, out: &mut Vec<Input>) {
+/// What a document is, decided on the borrowed tree before a reader takes it over.
+enum Class {
+    List,
+    InstallConfig,
+    Machine(MachineKind),
+    ControlPlaneMachineSet,
+    NetworkOperator,
+    IngressController,
+    Etcd,
+    Other,
+}
+
+fn classify(root: &Node) -> Class {
     let api_version = root.get("apiVersion").and_then(Node::as_str).unwrap_or("");
     let kind = root.get("kind").and_then(Node::as_str);
     if kind.is_some_and(|k| k.ends_with("List")) {
-        for item in root.get("items").and_then(Node::as_seq).unwrap_or_default() {
-            read_document(file, item, out);
-        }
-        return;
+        return Class::List;
     }
-    let input = match (api_version, kind) {
-        (v, None | Some("InstallConfig")) if is_install_config(root, v) => {
-            Input::InstallConfig(Box::new(install_config::read(file, root)))
-        }
+    match (api_version, kind) {
+        (v, None | Some("InstallConfig")) if is_install_config(root, v) => Class::InstallConfig,
         ("machine.openshift.io/v1beta1", Some(k @ ("MachineSet" | "Machine"))) => {
             if !has_openstack_provider(root.path(&["spec", "template", "spec"]).or_else(|| root.get("spec")))
             {
-                return;
+                return Class::Other;
             }
-            let kind = if k == "MachineSet" { MachineKind::MachineSet } else { MachineKind::Machine };
-            Input::Machine(Box::new(machine_api::read_machine(file, root, kind)))
+            Class::Machine(if k == "MachineSet" { MachineKind::MachineSet } else { MachineKind::Machine })
         }
         ("machine.openshift.io/v1", Some("ControlPlaneMachineSet")) => {
             let template = root.path(&["spec", "template", "machines_v1beta1_machine_openshift_io"]);
@@ -57,19 +62,40 @@ pub fn read_document(file: FileId, root: &Node, out: &mut Vec<Input>) {
                 .and_then(|t| t.path(&["failureDomains", "platform"]))
                 .and_then(Node::as_str)
                 .is_some_and(|p| p == "OpenStack");
-            if !openstack_fd && !has_openstack_provider(template.and_then(|t| t.get("spec"))) {
-                return;
+            if openstack_fd || has_openstack_provider(template.and_then(|t| t.get("spec"))) {
+                Class::ControlPlaneMachineSet
+            } else {
+                Class::Other
             }
+        }
+        ("operator.openshift.io/v1", Some("Network")) => Class::NetworkOperator,
+        ("operator.openshift.io/v1", Some("IngressController")) => Class::IngressController,
+        ("operator.openshift.io/v1", Some("Etcd")) => Class::Etcd,
+        _ => Class::Other,
+    }
+}
+
+/// Reads every input in a document; a `List` (as `oc get -o yaml` prints) yields its items.
+/// Readers take the tree over, so that the raw subtrees they keep are moved, not copied.
+pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
+    let input = match classify(&root) {
+        Class::List => {
+            if let Some(NodeKind::Seq(items)) = root.take_path(&["items"]).map(|n| n.kind) {
+                for item in items {
+                    read_document(file, item, out);
+                }
+            }
+            return;
+        }
+        Class::InstallConfig => Input::InstallConfig(Box::new(install_config::read(file, root))),
+        Class::Machine(kind) => Input::Machine(Box::new(machine_api::read_machine(file, root, kind))),
+        Class::ControlPlaneMachineSet => {
             Input::ControlPlaneMachineSet(Box::new(machine_api::read_cpms(file, root)))
         }
-        ("operator.openshift.io/v1", Some("Network")) => {
-            Input::NetworkOperator(operator::read_network(file, root))
-        }
-        ("operator.openshift.io/v1", Some("IngressController")) => {
-            Input::IngressController(operator::read_ingress(file, root))
-        }
-        ("operator.openshift.io/v1", Some("Etcd")) => Input::Etcd(operator::read_etcd(file, root)),
-        _ => return,
+        Class::NetworkOperator => Input::NetworkOperator(operator::read_network(file, &root)),
+        Class::IngressController => Input::IngressController(operator::read_ingress(file, &root)),
+        Class::Etcd => Input::Etcd(operator::read_etcd(file, &root)),
+        Class::Other => return,
     };
     out.push(input);
 }

@@ -7,6 +7,7 @@
 //!    `openshift/` manifests sit below `install-config.yaml`).
 //! 4. What is left is grouped by infraID label, else by folder.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Cluster, Located};
@@ -29,25 +30,41 @@ pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
         })
         .collect();
     let configured = clusters.len();
+    // Lookups by name and by folder, so that grouping stays linear in the number of objects
+    // (a scan over every cluster per object is quadratic: 10,000 objects × 2,000 clusters).
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_root: HashMap<PathBuf, usize> = HashMap::new();
+    for (i, c) in clusters.iter().enumerate() {
+        if !c.name.is_empty() {
+            by_name.entry(c.name.clone()).or_default().push(i);
+        }
+        by_root.entry(c.root.clone()).or_insert(i);
+    }
+    let mut by_infra: HashMap<String, usize> = HashMap::new();
+    let mut by_folder: HashMap<PathBuf, usize> = HashMap::new();
     for object in objects {
         let infra = infra_id(&object.input);
         let target = infra
             .as_deref()
             .and_then(|id| {
-                let (below, first) =
-                    nearest(&clusters[..configured], &object.dir, |c| infra_matches(id, &c.name));
-                below.or(first)
+                let prefix = name_from_infra_id(id);
+                let mut candidates = by_name.get(&prefix).cloned().unwrap_or_default();
+                if prefix.len() == 27 {
+                    // A name cut to 27 characters: any longer name with that prefix.
+                    candidates = (0..configured)
+                        .filter(|&i| clusters.get(i).is_some_and(|c| infra_matches(id, &c.name)))
+                        .collect();
+                }
+                nearest_of(&clusters, &candidates, &object.dir).or(candidates.first().copied())
             })
-            .or_else(|| nearest(&clusters[..configured], &object.dir, |_| true).0)
             .or_else(|| {
+                // The install-config whose folder is the nearest above the object.
+                object.dir.ancestors().chain([Path::new("")]).find_map(|a| by_root.get(a).copied())
+            })
+            .or_else(|| match &infra {
                 // Clusters without an install-config: one per infraID, else one per folder.
-                clusters[configured..]
-                    .iter()
-                    .position(|c| match &infra {
-                        Some(id) => c.infra_id.as_deref() == Some(id),
-                        None => c.infra_id.is_none() && c.root == object.dir,
-                    })
-                    .map(|i| i + configured)
+                Some(id) => by_infra.get(id).copied(),
+                None => by_folder.get(&object.dir).copied(),
             });
         let index = target.unwrap_or_else(|| {
             clusters.push(Cluster {
@@ -56,7 +73,12 @@ pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
                 root: object.dir.clone(),
                 ..Cluster::default()
             });
-            clusters.len() - 1
+            let i = clusters.len() - 1;
+            match &infra {
+                Some(id) => by_infra.insert(id.clone(), i),
+                None => by_folder.insert(object.dir.clone(), i),
+            };
+            i
         });
         if let Some(cluster) = clusters.get_mut(index) {
             if cluster.infra_id.is_none() {
@@ -66,6 +88,21 @@ pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
         }
     }
     clusters
+}
+
+/// Among `candidates` (in order), the one whose root is the nearest ancestor of `dir`.
+fn nearest_of(clusters: &[Cluster], candidates: &[usize], dir: &Path) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for &i in candidates {
+        let Some(root) = clusters.get(i).map(|c| &c.root) else { continue };
+        if dir.starts_with(root) {
+            let depth = root.components().count();
+            if best.is_none_or(|(_, d)| depth > d) {
+                best = Some((i, depth));
+            }
+        }
+    }
+    best.map(|(i, _)| i)
 }
 
 fn attach(cluster: &mut Cluster, input: Input) {
@@ -118,30 +155,6 @@ fn infra_matches(infra_id: &str, cluster_name: &str) -> bool {
     let prefix = name_from_infra_id(infra_id);
     !cluster_name.is_empty()
         && (prefix == cluster_name || (prefix.len() == 27 && cluster_name.starts_with(&prefix)))
-}
-
-/// Index of the matching cluster whose root is the nearest ancestor of `dir`, and of the first
-/// matching cluster wherever it is.
-fn nearest(
-    clusters: &[Cluster],
-    dir: &Path,
-    matches: impl Fn(&Cluster) -> bool,
-) -> (Option<usize>, Option<usize>) {
-    let mut ancestors = None;
-    let mut first = None;
-    for (i, c) in clusters.iter().enumerate() {
-        if !matches(c) {
-            continue;
-        }
-        first.get_or_insert(i);
-        if dir.starts_with(&c.root) {
-            let depth = c.root.components().count();
-            if ancestors.is_none_or(|(_, d)| depth > d) {
-                ancestors = Some((i, depth));
-            }
-        }
-    }
-    (ancestors.map(|(i, _)| i), first)
 }
 
 fn folder_name(dir: &Path) -> String {
