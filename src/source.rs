@@ -152,13 +152,15 @@ impl SourceDb {
 
 /// A path as users should see it: relative to the working directory when it lies under it.
 pub fn display_path(path: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| {
-            let abs = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-            abs.strip_prefix(&cwd).ok().map(Path::to_path_buf)
-        })
-        .unwrap_or_else(|| path.to_path_buf());
+    // A relative path is already relative to the working directory: no `getcwd` per file.
+    let rel = if path.is_relative() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| path.to_path_buf())
+    };
     let mut out = String::new();
     for comp in rel.components() {
         use std::path::Component;

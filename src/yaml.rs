@@ -6,6 +6,8 @@
 //! report them instead of the parser failing. The parser's budget stays on (alias and merge bombs,
 //! nesting depth, node count), except the document count: big rendered bundles are legitimate.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -284,18 +286,40 @@ fn clean_message(raw: &str) -> String {
 fn find_duplicates(node: &Node, out: &mut Vec<DuplicateKey>) {
     match &node.kind {
         NodeKind::Map(entries) => {
+            // Linear for the usual small mapping; a hash of the keys seen for big ones.
+            let mut seen: HashMap<String, Span> = HashMap::new();
             for (i, (key, value)) in entries.iter().enumerate() {
-                if let Some(name) = key.scalar_text() {
-                    let first = entries[..i].iter().find(|(k, _)| k.scalar_text().as_deref() == Some(&name));
-                    if let Some((first, _)) = first {
-                        out.push(DuplicateKey { key: name, first: first.span, second: key.span });
+                let first = if entries.len() <= 32 {
+                    entries
+                        .get(..i)
+                        .and_then(|before| before.iter().find(|(k, _)| same_key(k, key)))
+                        .map(|(k, _)| k.span)
+                } else {
+                    match key.scalar_text().map(|text| seen.entry(text)) {
+                        Some(Entry::Occupied(e)) => Some(*e.get()),
+                        Some(Entry::Vacant(e)) => {
+                            e.insert(key.span);
+                            None
+                        }
+                        None => None,
                     }
+                };
+                if let (Some(first), Some(name)) = (first, key.scalar_text()) {
+                    out.push(DuplicateKey { key: name, first, second: key.span });
                 }
                 find_duplicates(value, out);
             }
         }
         NodeKind::Seq(items) => items.iter().for_each(|n| find_duplicates(n, out)),
         _ => {}
+    }
+}
+
+/// Whether two scalar keys are the same key (collections are never compared).
+fn same_key(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Seq(_) | NodeKind::Map(_), _) | (_, NodeKind::Seq(_) | NodeKind::Map(_)) => false,
+        (x, y) => x == y,
     }
 }
 
