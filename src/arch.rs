@@ -2,8 +2,9 @@
 //! evidence behind the verdict.
 //!
 //! Every signal found in the manifests adds weight to one or more architectures; the verdict is
-//! the heaviest, and the confidence grows with its lead over the runner-up. The network readers
-//! add signals of their own (router DVR mode, provider networks, LB configs) through [`Evidence`].
+//! the heaviest, and the confidence grows with its lead over the runner-up. Signals come from the
+//! install-config and the Machine API objects; network manifests (router DVR mode, provider
+//! networks, LB configs) are meant to add theirs as further [`Evidence`].
 
 use serde::Serialize;
 

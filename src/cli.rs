@@ -161,6 +161,7 @@ fn infer(args: InferArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             writeln!(out, "infraID       {id}")?;
         }
         writeln!(out, "architecture  {} (#{}), {} confidence", a.id, a.number, a.confidence.as_str())?;
+        writeln!(out, "              {}", c.summary)?;
         if a.candidates.len() > 1 {
             writeln!(out, "candidates    {}", a.candidates.join(", "))?;
         }

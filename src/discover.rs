@@ -37,7 +37,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
         if meta.is_dir() {
             found.extend(walk(path).map(|path| Discovered { path, reported: true }));
         } else {
-            found.push(Discovered { path: clean(path), reported: true });
+            // Spelled as the context walk spells it (canonical, then relative to the working
+            // directory), so that a file named by an absolute path is not read twice.
+            let spelled = path.canonicalize().map_or_else(|_| clean(path), |p| relative_to_cwd(&p));
+            found.push(Discovered { path: spelled, reported: true });
             if let Some(root) = cluster_root(path) {
                 context_roots.push(root);
             }

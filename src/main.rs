@@ -12,14 +12,14 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = cli::run(cli, &mut out);
-    let flushed = out.flush();
+    // Output that cannot be written (a full disk) is a failure to do the job, not a clean run.
+    let result = result.and_then(|status| out.flush().map(|()| status).map_err(stretchlint::Error::Output));
     match result {
         Ok(ExitStatus::Clean) => ExitCode::SUCCESS,
         Ok(ExitStatus::Findings) => ExitCode::from(1),
         // A closed pipe (`stretchlint check | head`) is not a failure.
         Err(stretchlint::Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = flushed;
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "stretchlint: error: {err}");
             ExitCode::from(2)

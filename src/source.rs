@@ -44,10 +44,6 @@ impl<T> Sp<T> {
     pub fn new(value: T, span: Span) -> Self {
         Self { value, span }
     }
-
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Sp<U> {
-        Sp { value: f(self.value), span: self.span }
-    }
 }
 
 /// 1-based line and column (columns count characters, not bytes).

@@ -287,7 +287,7 @@ fn find_duplicates(node: &Node, out: &mut Vec<DuplicateKey>) {
     match &node.kind {
         NodeKind::Map(entries) => {
             // Linear for the usual small mapping; a hash of the keys seen for big ones.
-            let mut seen: HashMap<String, Span> = HashMap::new();
+            let mut seen: HashMap<(std::mem::Discriminant<NodeKind>, String), Span> = HashMap::new();
             for (i, (key, value)) in entries.iter().enumerate() {
                 let first = if entries.len() <= 32 {
                     entries
@@ -295,7 +295,9 @@ fn find_duplicates(node: &Node, out: &mut Vec<DuplicateKey>) {
                         .and_then(|before| before.iter().find(|(k, _)| same_key(k, key)))
                         .map(|(k, _)| k.span)
                 } else {
-                    match key.scalar_text().map(|text| seen.entry(text)) {
+                    // Keyed by kind and text, so that `1` and `"1"` stay two keys here as in `same_key`.
+                    match key.scalar_text().map(|text| seen.entry((std::mem::discriminant(&key.kind), text)))
+                    {
                         Some(Entry::Occupied(e)) => Some(*e.get()),
                         Some(Entry::Vacant(e)) => {
                             e.insert(key.span);

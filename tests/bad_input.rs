@@ -100,3 +100,28 @@ fn merge_key_bomb_is_stopped() {
     let found = findings_for("merge-bomb.yaml", text.as_bytes());
     assert!(found.iter().all(|f| f.code == "SL001"), "{found:?}");
 }
+
+/// Numbers no real manifest holds must neither exhaust memory nor overflow an addition.
+#[test]
+fn absurd_numbers_are_unknown_not_crashes() {
+    let dir = TempDir::new("numbers");
+    dir.write(
+        "c/install-config.yaml",
+        "apiVersion: v1\nmetadata:\n  name: huge\nnetworking:\n  clusterNetworks:\n    - cidr: 10.128.0.0/14\n      hostSubnetLength: -9223372036854775808\ncontrolPlane:\n  name: master\n  replicas: 4000000000\n  platform:\n    openstack:\n      zones: [az1, az2, az3]\ncompute:\n  - name: worker\n    replicas: 9223372036854775807\n    platform:\n      openstack:\n        zones: [az1, az2, az3]\nplatform:\n  openstack:\n    cloud: openstack\n",
+    );
+    let ms = |i: usize, az: &str| {
+        format!(
+            "apiVersion: machine.openshift.io/v1beta1\nkind: MachineSet\nmetadata:\n  name: huge-x7k2p-worker-18446744073709551615\n  labels:\n    machine.openshift.io/cluster-api-cluster: huge-x7k2p\nspec:\n  replicas: {}\n  template:\n    metadata:\n      labels:\n        machine.openshift.io/cluster-api-machine-role: worker\n    spec:\n      providerSpec:\n        value:\n          kind: OpenstackProviderSpec\n          availabilityZone: {az}\n",
+            if i == 0 { "9223372036854775807" } else { "0" }
+        )
+    };
+    dir.write("c/openshift/ms0.yaml", ms(0, "az1"));
+    dir.write("c/openshift/ms1.yaml", ms(1, "az2"));
+    dir.write(
+        "c/openshift/ingress.yaml",
+        "apiVersion: operator.openshift.io/v1\nkind: IngressController\nmetadata:\n  name: default\nspec:\n  replicas: 9223372036854775807\n",
+    );
+    let report = lint_paths(std::slice::from_ref(&dir.0), &Settings::default()).expect("scan runs");
+    assert_eq!(report.clusters.len(), 1);
+    assert!(report.findings.iter().all(|f| f.code != "SL001"), "{:?}", report.findings);
+}

@@ -143,3 +143,13 @@ fn infer_prints_a_table_per_cluster() {
     }
     assert!(text.contains("weak points"));
 }
+
+#[test]
+fn a_file_named_by_absolute_path_is_read_once() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/architectures/ipi-rpn-stretched-l2/openshift/99_openshift-cluster-api_worker-machineset-0.yaml");
+    let out = stretchlint(&["check", "--format", "json", file.to_str().expect("utf-8 path")]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["summary"]["documents"], 5, "{v}");
+    assert_eq!(v["clusters"][0]["files"].as_array().map(Vec::len), Some(5));
+}

@@ -62,11 +62,6 @@ impl<T: Clone> Field<Vec<T>> {
 }
 
 impl Field<Vec<Sp<String>>> {
-    /// Number of entries, when known.
-    pub fn count(&self) -> Option<usize> {
-        self.value().map(Vec::len)
-    }
-
     /// Known entries (empty when missing or unknown).
     pub fn items(&self) -> &[Sp<String>] {
         self.value().map_or(&[], Vec::as_slice)
@@ -101,11 +96,15 @@ pub fn int(node: Option<&Node>) -> Field<i64> {
     }
 }
 
-pub fn boolean(node: Option<&Node>) -> Field<bool> {
-    let Some(node) = node else { return Field::Missing };
-    match &node.kind {
-        NodeKind::Bool(b) => Field::Known(Sp::new(*b, node.span)),
-        _ => unknown_or_missing(node),
+/// The largest replica count taken at face value. Real pools hold tens or hundreds of machines;
+/// anything beyond this is treated as unknown, so that layouts and sums stay small and exact.
+pub const MAX_REPLICAS: i64 = 100_000;
+
+/// A replica count: an integer in `0..=MAX_REPLICAS`; any other value is unknown, not wrong.
+pub fn replicas(node: Option<&Node>) -> Field<i64> {
+    match int(node) {
+        Field::Known(n) if !(0..=MAX_REPLICAS).contains(&n.value) => Field::Unknown(n.span),
+        f => f,
     }
 }
 

@@ -35,7 +35,7 @@ pub struct Networking {
 /// The OpenStack part of a machine pool (`controlPlane`, `compute[]`, `defaultMachinePlatform`).
 #[derive(Clone, Debug, Default)]
 pub struct PoolPlatform {
-    /// Span of the `platform.openstack` mapping (or of the pool when it has none).
+    /// Span of the `platform.openstack` mapping, when the pool has one.
     pub span: Option<Span>,
     pub flavor: Field<String>,
     pub zones: Field<Vec<Sp<String>>>,
@@ -246,7 +246,7 @@ fn read_pool(node: &Node, defaults: &PoolPlatform) -> MachinePool {
     MachinePool {
         span: node.get("name").map_or(node.span, |n| n.span),
         name: field::string(node.get("name")),
-        replicas: field::int(node.get("replicas")),
+        replicas: field::replicas(node.get("replicas")),
         own,
         effective,
     }

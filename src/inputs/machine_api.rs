@@ -123,7 +123,7 @@ pub fn read_machine(file: FileId, mut root: Node, kind: MachineKind) -> MachineO
     };
     let replicas = match kind {
         MachineKind::MachineSet => match root.path(&["spec", "replicas"]) {
-            Some(n) => field::int(Some(n)),
+            Some(n) => field::replicas(Some(n)),
             None => Field::Known(Sp::new(1, kind_span(root))),
         },
         MachineKind::Machine => Field::Known(Sp::new(1, kind_span(root))),
@@ -225,7 +225,7 @@ pub fn read_cpms(file: FileId, mut root: Node) -> ControlPlaneMachineSet {
         file,
         span: kind_span(root),
         infra_id: label_any(&[template.and_then(|t| t.get("metadata")), root.get("metadata")], CLUSTER_LABEL),
-        replicas: field::int(root.path(&["spec", "replicas"])),
+        replicas: field::replicas(root.path(&["spec", "replicas"])),
         failure_domain_platform: field::string(fds.and_then(|f| f.get("platform"))),
         failure_domains_key: key_span(template, "failureDomains"),
         failure_domains,

@@ -42,7 +42,7 @@ pub fn read_ingress(file: FileId, root: &Node) -> IngressController {
     IngressController {
         file,
         name: field::string(root.path(&["metadata", "name"])),
-        replicas: field::int(root.path(&["spec", "replicas"])),
+        replicas: field::replicas(root.path(&["spec", "replicas"])),
     }
 }
 

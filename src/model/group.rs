@@ -29,14 +29,13 @@ pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
             _ => None,
         })
         .collect();
-    let configured = clusters.len();
     // Lookups by name and by folder, so that grouping stays linear in the number of objects
     // (a scan over every cluster per object is quadratic: 10,000 objects × 2,000 clusters).
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_root: HashMap<PathBuf, usize> = HashMap::new();
     for (i, c) in clusters.iter().enumerate() {
         if !c.name.is_empty() {
-            by_name.entry(c.name.clone()).or_default().push(i);
+            by_name.entry(infra_base(&c.name)).or_default().push(i);
         }
         by_root.entry(c.root.clone()).or_insert(i);
     }
@@ -47,14 +46,7 @@ pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
         let target = infra
             .as_deref()
             .and_then(|id| {
-                let prefix = name_from_infra_id(id);
-                let mut candidates = by_name.get(&prefix).cloned().unwrap_or_default();
-                if prefix.len() == 27 {
-                    // A name cut to 27 characters: any longer name with that prefix.
-                    candidates = (0..configured)
-                        .filter(|&i| clusters.get(i).is_some_and(|c| infra_matches(id, &c.name)))
-                        .collect();
-                }
+                let candidates = by_name.get(&name_from_infra_id(id)).cloned().unwrap_or_default();
                 nearest_of(&clusters, &candidates, &object.dir).or(candidates.first().copied())
             })
             .or_else(|| {
@@ -143,7 +135,7 @@ fn infra_id(input: &Input) -> Option<String> {
     }
 }
 
-/// The installer's infraID is the cluster name (cut to 27 characters) plus `-` and 5 characters.
+/// The part of an infraID before its 5-character random suffix.
 pub fn name_from_infra_id(infra_id: &str) -> String {
     match infra_id.rsplit_once('-') {
         Some((name, suffix)) if suffix.len() == 5 && !name.is_empty() => name.to_owned(),
@@ -151,10 +143,22 @@ pub fn name_from_infra_id(infra_id: &str) -> String {
     }
 }
 
-fn infra_matches(infra_id: &str, cluster_name: &str) -> bool {
-    let prefix = name_from_infra_id(infra_id);
-    !cluster_name.is_empty()
-        && (prefix == cluster_name || (prefix.len() == 27 && cluster_name.starts_with(&prefix)))
+/// Longest infraID base the installer keeps: 27 characters minus `-` and the 5-character suffix.
+const INFRA_BASE_LEN: usize = 21;
+
+/// The base the installer puts in front of the random suffix (`generateInfraID`): characters
+/// outside `[A-Za-z0-9-]` become `-`, runs of `-` collapse, the result is cut to 21 characters
+/// and trailing dashes are trimmed.
+pub fn infra_base(name: &str) -> String {
+    let mut base = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' };
+        if !(c == '-' && base.ends_with('-')) {
+            base.push(c);
+        }
+    }
+    base.truncate(INFRA_BASE_LEN);
+    base.trim_end_matches('-').to_owned()
 }
 
 fn folder_name(dir: &Path) -> String {
@@ -172,7 +176,8 @@ mod tests {
         assert_eq!(name_from_infra_id("ocp1-x7k2p"), "ocp1");
         assert_eq!(name_from_infra_id("stretch-a-4xq7z"), "stretch-a");
         assert_eq!(name_from_infra_id("weird"), "weird");
-        assert!(infra_matches("stretch-a-4xq7z", "stretch-a"));
-        assert!(!infra_matches("stretch-b-4xq7z", "stretch-a"));
+        assert_eq!(infra_base("stretch-a"), "stretch-a");
+        assert_eq!(infra_base("stretch-production-east-1"), "stretch-production-ea");
+        assert_eq!(infra_base("a.b__c-"), "a-b-c");
     }
 }

@@ -56,19 +56,18 @@ pub struct WorkerGroup {
 }
 
 impl Layout {
-    /// Number of distinct named AZs.
-    pub fn zone_count(&self) -> usize {
-        self.zones.len()
-    }
-
     pub fn zone_names(&self) -> Vec<&str> {
         self.zones.iter().map(|z| z.value.as_str()).collect()
     }
 }
 
 pub(super) fn derive(cluster: &Cluster) -> Layout {
-    let (control_plane, control_plane_origin) = control_plane(cluster);
-    let (workers, workers_origin) = workers(cluster);
+    let (mut control_plane, control_plane_origin) = control_plane(cluster);
+    let (mut workers, workers_origin) = workers(cluster);
+    if cluster.machines.iter().any(|m| m.role.is_unknown()) {
+        // A templated role could make any object a master or a worker.
+        (control_plane, workers) = (None, None);
+    }
     Layout { zones: zones(cluster), control_plane, control_plane_origin, workers, workers_origin }
 }
 

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use crate::inputs::{
     ControlPlaneMachineSet, Etcd, IngressController, Input, InstallConfig, MachineObject, NetworkOperator,
 };
-use crate::source::{FileId, Span};
+use crate::source::FileId;
 
 pub use layout::{Layout, Member, Origin, WorkerGroup};
 
@@ -43,16 +43,6 @@ pub struct Cluster {
 impl Cluster {
     pub fn machine_sets(&self) -> impl Iterator<Item = &MachineObject> {
         self.machines.iter().filter(|m| m.kind == crate::inputs::MachineKind::MachineSet)
-    }
-
-    /// Where to point a finding about the cluster as a whole: its name in the install-config,
-    /// else its first Machine API object.
-    pub fn anchor(&self) -> Option<Span> {
-        self.install_config
-            .as_ref()
-            .and_then(|ic| ic.name.span())
-            .or_else(|| self.control_plane_machine_sets.first().map(|c| c.span))
-            .or_else(|| self.machines.first().map(|m| m.span))
     }
 }
 

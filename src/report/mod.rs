@@ -63,6 +63,9 @@ pub struct ClusterReport {
     pub files: Vec<String>,
     #[serde(skip)]
     pub weak_points: &'static [&'static str],
+    /// What the inferred architecture is, in one line.
+    #[serde(skip)]
+    pub summary: &'static str,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -157,6 +160,7 @@ pub(crate) fn build(
             zones: c.layout.zones.iter().map(|z| z.value.clone()).collect(),
             files: c.files.iter().map(|f| sources.display(*f).to_owned()).collect(),
             weak_points: inf.architecture.weak_points(),
+            summary: inf.architecture.summary(),
         })
         .collect();
 

@@ -26,15 +26,10 @@ pub fn redact(text: &str) -> String {
             }
             block_indent = None;
         }
-        let trimmed = body.trim_start_matches([' ', '-']);
-        let secret = SECRET_KEYS.iter().find_map(|k| {
-            let rest = trimmed.strip_prefix(k)?;
-            let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
-            rest.starts_with(':').then_some(k)
-        });
-        match secret.and_then(|k| body.find(k).map(|at| (at, k.len()))) {
-            Some((at, len)) => {
-                let colon = body[at + len..].find(':').map_or(body.len(), |c| at + len + c + 1);
+        match secret_value_start(body) {
+            Some(colon) => {
+                // Everything after the key is masked: an inline value, the rest of a flow
+                // mapping, or the header of a block scalar whose lines follow.
                 out.push_str(&line[..colon]);
                 out.push_str(&mask(&line[colon..], 0));
                 block_indent = Some(indent);
@@ -43,6 +38,21 @@ pub fn redact(text: &str) -> String {
         }
     }
     out
+}
+
+/// The byte offset just past the `:` of the first secret key on the line, in any quoting or
+/// flow style (`pullSecret:`, `"pullSecret":`, `{sshKey: …}`).
+fn secret_value_start(body: &str) -> Option<usize> {
+    SECRET_KEYS
+        .iter()
+        .flat_map(|k| body.match_indices(k).map(move |(at, _)| (at, k.len())))
+        .filter(|&(at, _)| body[..at].chars().next_back().is_none_or(|c| " \t{,\"'-".contains(c)))
+        .find_map(|(at, len)| {
+            let rest = &body[at + len..];
+            let after_quote = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
+            let after_space = after_quote.trim_start_matches([' ', '\t']);
+            after_space.starts_with(':').then(|| body.len() - after_space.len() + 1)
+        })
 }
 
 /// Replaces every non-blank byte after `keep` with `*` (one per byte, so offsets stay put).
@@ -73,5 +83,13 @@ mod tests {
         assert!(!out.contains("AAAA"));
         assert!(out.contains("name: ocp1"));
         assert!(out.starts_with("pullSecret: "));
+    }
+
+    #[test]
+    fn masks_quoted_and_flow_style_keys() {
+        let text = "{\"pullSecret\": \"{auths}\", \"a\": 1}\nx: {sshKey: ssh-rsa AAAA}\n";
+        let out = redact(text);
+        assert_eq!(out.len(), text.len());
+        assert!(!out.contains("auths") && !out.contains("AAAA"), "{out}");
     }
 }

@@ -192,7 +192,7 @@ fn host_prefix(entry: &Node) -> Option<(i64, i64, i64)> {
     let cidr: IpNet = entry.get("cidr")?.as_str()?.trim().parse().ok()?;
     let len = entry.get("hostSubnetLength")?.as_i64()?;
     let bits = i64::from(cidr.max_prefix_len());
-    let prefix = bits - len;
+    let prefix = bits.checked_sub(len)?;
     (prefix >= i64::from(cidr.prefix_len()) && len > 0).then_some((prefix, bits, len))
 }
 

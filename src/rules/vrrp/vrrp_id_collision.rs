@@ -174,6 +174,10 @@ fn shared_l2(earlier: &InstallConfig, later: &InstallConfig) -> Option<SharedL2>
     if !brings_own_network(earlier) || !brings_own_network(later) {
         return None;
     }
+    // A templated network or subnet could be anything: whether the L2 is shared is unknown.
+    if unknown_identity(earlier) || unknown_identity(later) {
+        return None;
+    }
     let (ea, la) = (identities(earlier), identities(later));
     for (kind, e) in &ea {
         if let Some((_, l)) = la.iter().find(|(k, l)| k == kind && l.value == e.value) {
@@ -241,4 +245,14 @@ fn identities(ic: &InstallConfig) -> Vec<Identity<'_>> {
 /// CIDR blocks either nest or are disjoint.
 fn overlaps(a: &IpNet, b: &IpNet) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
+}
+
+fn unknown_identity(ic: &InstallConfig) -> bool {
+    let os = &ic.openstack;
+    os.machines_subnet.is_unknown()
+        || os.control_plane_port.as_ref().is_some_and(|p| {
+            p.network_id.is_unknown()
+                || p.network_name.is_unknown()
+                || p.subnets.iter().any(|(id, name)| id.is_unknown() || name.is_unknown())
+        })
 }

@@ -223,8 +223,11 @@ fn bumped_name(cluster: &Cluster, name: &str, az: &str, nth: usize) -> String {
         .filter_map(|m| m.name.value())
         .filter_map(|n| split_index(n).filter(|(p, _)| *p == prefix).map(|(_, i)| i))
         .max()
-        .map_or(0, |i| i + 1);
-    format!("{prefix}-{}", next + nth as u64)
+        .map_or(Some(0), |i| i.checked_add(1));
+    match next.and_then(|n| n.checked_add(u64::try_from(nth).ok()?)) {
+        Some(index) => format!("{prefix}-{index}"),
+        None => format!("{name}-{}", az.to_lowercase()),
+    }
 }
 
 fn split_index(name: &str) -> Option<(&str, u64)> {
