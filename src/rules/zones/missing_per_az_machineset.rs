@@ -24,11 +24,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !groups.iter().any(|g| g.replicas >= 1) && compact_or_unknown(cluster) {
             continue;
         }
-        let missing: Vec<&str> = cluster
-            .layout
-            .zones
-            .iter()
-            .map(|z| z.value.as_str())
+        let missing: Vec<&str> = required_zones(cluster, groups)
+            .into_iter()
             .filter(|az| !groups.iter().any(|g| g.zone == *az && g.replicas >= 1))
             .collect();
         for (i, az) in missing.iter().enumerate() {
@@ -41,6 +38,25 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.extend(diag.map(|d| d.for_cluster(Some(&cluster.name))));
         }
     }
+}
+
+/// The AZs that must hold workers: every AZ of the cluster, except when the control plane runs in
+/// AZs of its own that no worker placement names (sites with separate control-plane and compute
+/// AZs, such as `MasterAZ1..3` and `ComputeAZ1..3`): then only the compute AZs.
+fn required_zones<'a>(cluster: &'a Cluster, groups: &[WorkerGroup]) -> Vec<&'a str> {
+    let all = cluster.layout.zones.iter().map(|z| z.value.as_str());
+    let control_plane: Vec<&str> = cluster
+        .layout
+        .control_plane
+        .iter()
+        .flatten()
+        .map(|m| m.zone.as_str())
+        .filter(|z| !z.is_empty())
+        .collect();
+    let separate = !groups.is_empty()
+        && !control_plane.is_empty()
+        && !control_plane.iter().any(|z| groups.iter().any(|g| g.zone == *z));
+    if separate { all.filter(|z| groups.iter().any(|g| g.zone == *z)).collect() } else { all.collect() }
 }
 
 /// No worker has a replica: a compact cluster when the install-config asks for no compute
