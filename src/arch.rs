@@ -289,16 +289,14 @@ fn machine_api_signals(cluster: &Cluster, out: &mut Vec<Evidence>) {
             span: az.span,
             supports: vec![(A1, 2), (A3, 1)],
         });
-    } else if let Some(first) =
-        sets.iter().find(|(_, s)| s.is_some_and(|s| Some(&s.value) == installer_subnet.as_ref()))
+    } else if let Some(subnet) =
+        sets.iter().filter_map(|(_, s)| *s).find(|s| Some(&s.value) == installer_subnet.as_ref())
     {
-        if let Some(subnet) = first.1 {
-            out.push(Evidence {
-                message: format!("worker MachineSets on the installer's tenant subnet `{}`", subnet.value),
-                span: subnet.span,
-                supports: vec![(A2, 1), (A4, 1)],
-            });
-        }
+        out.push(Evidence {
+            message: format!("worker MachineSets on the installer's tenant subnet `{}`", subnet.value),
+            span: subnet.span,
+            supports: vec![(A2, 1), (A4, 1)],
+        });
     }
     for net in &cluster.network_operator {
         if let Field::Known(mtu) = &net.mtu

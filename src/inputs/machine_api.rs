@@ -45,6 +45,11 @@ pub struct MachineObject {
 }
 
 impl MachineObject {
+    /// `MachineSet `name`` for messages.
+    pub fn describe(&self) -> String {
+        format!("{} `{}`", self.kind.as_str(), self.name.value().map_or("(unnamed)", String::as_str))
+    }
+
     pub fn is_master(&self) -> bool {
         self.role.value().is_some_and(|r| r == "master")
     }

@@ -5,7 +5,7 @@
 //! covers "spans fewer than 3 AZs". Members come from the layout (Machines, else the CPMS, else the
 //! install-config round-robin); the default AZ (empty name) counts as an AZ of its own.
 
-use super::{az_display, per_az_text, tally};
+use super::{az_display, fullest, per_az_text, tally};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Cluster, Member, Origin};
 use crate::rules::{Context, declare_rule};
@@ -35,10 +35,7 @@ fn finding(cluster: &Cluster, members: &[Member]) -> Option<Diagnostic> {
     let bearable = n.div_ceil(2) - 1;
     let counts = tally(members.iter().map(|m| (m.zone.as_str(), 1)));
     // The fullest AZ (the first one among equals).
-    let (worst, worst_count) = counts.iter().fold(None, |best: Option<(&str, i64)>, &(z, c)| match best {
-        Some((_, b)) if b >= c => best,
-        _ => Some((z, c)),
-    })?;
+    let (worst, worst_count) = fullest(&counts)?;
     let worst_count = usize::try_from(worst_count).unwrap_or(0);
     if counts.len() >= 3 && worst_count <= bearable {
         return None;

@@ -43,8 +43,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let names: Vec<&str> = declared.iter().map(|d| d.value.as_str()).collect();
 
         let machines = cluster.machines.iter().filter_map(|m| {
-            let what =
-                format!("{} `{}`", m.kind.as_str(), m.name.value().map_or("(unnamed)", String::as_str));
+            let what = m.describe();
             m.provider.as_ref().map(|p| (what, &p.availability_zone))
         });
         let cpms = cluster.control_plane_machine_sets.iter().flat_map(|c| {

@@ -33,6 +33,14 @@ pub(crate) fn tally<'a>(items: impl IntoIterator<Item = (&'a str, i64)>) -> Vec<
     out
 }
 
+/// The AZ with the most members (the first one among equals).
+pub(crate) fn fullest<'a>(counts: &[(&'a str, i64)]) -> Option<(&'a str, i64)> {
+    counts.iter().fold(None, |best, &(z, n)| match best {
+        Some((_, b)) if b >= n => best,
+        _ => Some((z, n)),
+    })
+}
+
 /// The install-config's pools with the name users know them by: `controlPlane`,
 /// `compute pool `worker``.
 pub(crate) fn named_pools(ic: &InstallConfig) -> Vec<(String, &MachinePool)> {

@@ -66,8 +66,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         for m in &cluster.machines {
-            let what =
-                format!("{} `{}`", m.kind.as_str(), m.name.value().map_or("(unnamed)", String::as_str));
+            let what = m.describe();
             if let Some(diag) = m.provider.as_ref().and_then(|p| provider_finding(&what, p)) {
                 push(diag.for_cluster(name), None);
             }

@@ -5,7 +5,7 @@
 //! AZs that drops below two when its fullest AZ goes has no ingress redundancy left exactly when
 //! it needs it. Workers in a single AZ are SL102's case, not this one.
 
-use super::{az_display, per_az_text, tally};
+use super::{az_display, fullest, per_az_text, tally};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
 use crate::source::Span;
@@ -27,10 +27,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let total: i64 = counts.iter().map(|(_, n)| n).sum();
         // The fullest AZ, the first among equals.
-        let Some((worst, most)) = counts.iter().fold(None, |best: Option<(&str, i64)>, &(z, n)| match best {
-            Some((_, b)) if b >= n => best,
-            _ => Some((z, n)),
-        }) else {
+        let Some((worst, most)) = fullest(&counts) else {
             continue;
         };
         let default_ingress = || {
