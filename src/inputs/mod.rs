@@ -4,6 +4,7 @@
 //! input kind is skipped without a word.
 
 pub mod field;
+pub mod heat;
 pub mod install_config;
 pub mod machine_api;
 pub mod operator;
@@ -25,6 +26,8 @@ pub enum Input {
     NetworkOperator(NetworkOperator),
     IngressController(IngressController),
     Etcd(Etcd),
+    /// The Neutron objects of one Heat template.
+    Heat(Box<crate::model::site::Site>),
 }
 
 const INSTALL_CONFIG_VERSIONS: [&str; 3] = ["v1", "v1beta3", "v1beta4"];
@@ -38,6 +41,7 @@ enum Class {
     NetworkOperator,
     IngressController,
     Etcd,
+    Heat,
     Other,
 }
 
@@ -46,6 +50,9 @@ fn classify(root: &Node) -> Class {
     let kind = root.get("kind").and_then(Node::as_str);
     if kind.is_some_and(|k| k.ends_with("List")) {
         return Class::List;
+    }
+    if heat::is_heat(root) {
+        return Class::Heat;
     }
     match (api_version, kind) {
         (v, None | Some("InstallConfig")) if is_install_config(root, v) => Class::InstallConfig,
@@ -95,6 +102,7 @@ pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
         Class::NetworkOperator => Input::NetworkOperator(operator::read_network(file, &root)),
         Class::IngressController => Input::IngressController(operator::read_ingress(file, &root)),
         Class::Etcd => Input::Etcd(operator::read_etcd(file, &root)),
+        Class::Heat => Input::Heat(Box::new(heat::read(file, &root))),
         Class::Other => return,
     };
     out.push(input);

@@ -119,7 +119,8 @@ fn attach(cluster: &mut Cluster, input: Input) {
             cluster.files.push(e.file);
             cluster.etcd.push(e);
         }
-        Input::InstallConfig(_) => {}
+        // Install-configs start clusters; network objects go to the Site (`model::build`).
+        Input::InstallConfig(_) | Input::Heat(_) => {}
     }
 }
 

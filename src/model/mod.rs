@@ -7,6 +7,7 @@
 
 mod group;
 mod layout;
+pub mod site;
 
 use std::path::PathBuf;
 
@@ -20,6 +21,8 @@ pub use layout::{Layout, Member, Origin, WorkerGroup};
 #[derive(Debug, Default)]
 pub struct Model {
     pub clusters: Vec<Cluster>,
+    /// The network under the clusters, from every network manifest of the scan.
+    pub site: site::Site,
 }
 
 #[derive(Debug, Default)]
@@ -55,11 +58,19 @@ pub struct Located {
 
 /// Groups inputs into clusters and derives each cluster's layout.
 pub fn build(inputs: Vec<Located>) -> Model {
-    let mut clusters = group::group(inputs);
+    let mut site = site::Site::default();
+    let mut cluster_inputs = Vec::with_capacity(inputs.len());
+    for located in inputs {
+        match located.input {
+            Input::Heat(part) => site.extend(*part),
+            _ => cluster_inputs.push(located),
+        }
+    }
+    let mut clusters = group::group(cluster_inputs);
     for cluster in &mut clusters {
         cluster.layout = layout::derive(cluster);
         cluster.files.sort();
         cluster.files.dedup();
     }
-    Model { clusters }
+    Model { clusters, site }
 }

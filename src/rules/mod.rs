@@ -67,6 +67,7 @@ pub static ALL: &[&dyn Rule] = &[
     &zones::affinity_server_group::AffinityServerGroup,
     &net::vip_outside_machine_network::VipOutsideMachineNetwork,
     &net::api_ingress_vip_equal::ApiIngressVipEqual,
+    &net::router_ha_and_distributed::RouterHaAndDistributed,
     &vrrp::vrrp_id_collision::VrrpIdCollision,
     &hygiene::deprecated_field::DeprecatedField,
     &hygiene::conflicting_deprecated_field::ConflictingDeprecatedField,

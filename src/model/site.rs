@@ -1,0 +1,173 @@
+//! The Site: the OpenStack network under the clusters (DESIGN.md §5), as the network readers
+//! find it — networks with their provider attributes, segments, subnets, routers, ports,
+//! floating IPs and security-group rules. Every reportable field keeps its span.
+//!
+//! Objects refer to each other through [`Ref`]s: a resource of the same template (Heat
+//! `get_resource`, a Terraform reference) or a literal name or id. [`Site`] resolves them.
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use crate::inputs::Field;
+use crate::source::{FileId, Sp, Span};
+
+/// A reference from one object to another.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ref {
+    /// A resource defined in the same file, by its logical name.
+    Resource { file: FileId, key: String, span: Span },
+    /// A literal name or id of an object defined here or elsewhere.
+    Named { value: String, span: Span },
+    /// A value that cannot be read (a parameter without default, a template expression).
+    Unknown(Span),
+}
+
+impl Ref {
+    pub fn span(&self) -> Span {
+        match self {
+            Ref::Resource { span, .. } | Ref::Named { span, .. } | Ref::Unknown(span) => *span,
+        }
+    }
+}
+
+/// Where an object was defined: its file and its logical name there (the Heat resource key).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    pub file: FileId,
+    pub key: Sp<String>,
+}
+
+impl Origin {
+    fn is(&self, file: FileId, key: &str) -> bool {
+        self.file == file && self.key.value == key
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Network {
+    pub origin: Origin,
+    pub name: Field<String>,
+    /// `provider:network_type` (vlan, flat, vxlan, geneve, …).
+    pub network_type: Field<String>,
+    pub physical_network: Field<String>,
+    pub segmentation_id: Field<i64>,
+    pub external: Field<bool>,
+    pub mtu: Field<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Segment {
+    pub origin: Origin,
+    pub network: Ref,
+    pub network_type: Field<String>,
+    pub physical_network: Field<String>,
+    pub segmentation_id: Field<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Subnet {
+    pub origin: Origin,
+    pub name: Field<String>,
+    pub network: Ref,
+    pub cidr: Field<IpNet>,
+    pub gateway_ip: Field<IpAddr>,
+    /// The routed-network segment the subnet belongs to.
+    pub segment: Option<Ref>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Router {
+    pub origin: Origin,
+    pub name: Field<String>,
+    /// `ha`, as a property or in `value_specs`.
+    pub ha: Field<bool>,
+    /// `distributed` (DVR), as a property or in `value_specs`.
+    pub distributed: Field<bool>,
+    pub availability_zone_hints: Field<Vec<Sp<String>>>,
+    pub external_network: Option<Ref>,
+    /// Whether `ha` and `distributed` were both written as Heat properties, which Heat's own
+    /// validation rejects together (through `value_specs` they pass and Neutron accepts them).
+    pub heat_properties: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct RouterInterface {
+    pub origin: Origin,
+    pub router: Ref,
+    pub subnet: Option<Ref>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Port {
+    pub origin: Origin,
+    pub name: Field<String>,
+    pub network: Ref,
+    /// `(subnet, ip address)` per fixed IP.
+    pub fixed_ips: Vec<(Option<Ref>, Field<IpAddr>)>,
+    pub allowed_address_pairs: Vec<Field<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FloatingIp {
+    pub origin: Origin,
+    pub floating_network: Option<Ref>,
+    pub port: Option<Ref>,
+    pub address: Field<IpAddr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SecurityGroupRule {
+    pub origin: Origin,
+    /// The group the rule belongs to (the enclosing `OS::Neutron::SecurityGroup` for inline rules).
+    pub group: Ref,
+    pub protocol: Field<String>,
+    pub remote_ip_prefix: Field<String>,
+}
+
+/// Everything below the clusters.
+#[derive(Clone, Debug, Default)]
+pub struct Site {
+    pub networks: Vec<Network>,
+    pub segments: Vec<Segment>,
+    pub subnets: Vec<Subnet>,
+    pub routers: Vec<Router>,
+    pub router_interfaces: Vec<RouterInterface>,
+    pub ports: Vec<Port>,
+    pub floating_ips: Vec<FloatingIp>,
+    pub security_group_rules: Vec<SecurityGroupRule>,
+}
+
+impl Site {
+    pub fn is_empty(&self) -> bool {
+        self.networks.is_empty()
+            && self.segments.is_empty()
+            && self.subnets.is_empty()
+            && self.routers.is_empty()
+            && self.router_interfaces.is_empty()
+            && self.ports.is_empty()
+            && self.floating_ips.is_empty()
+            && self.security_group_rules.is_empty()
+    }
+
+    /// Adds the objects of another file.
+    pub fn extend(&mut self, other: Site) {
+        self.networks.extend(other.networks);
+        self.segments.extend(other.segments);
+        self.subnets.extend(other.subnets);
+        self.routers.extend(other.routers);
+        self.router_interfaces.extend(other.router_interfaces);
+        self.ports.extend(other.ports);
+        self.floating_ips.extend(other.floating_ips);
+        self.security_group_rules.extend(other.security_group_rules);
+    }
+
+    /// The network a reference names: a resource of the same file, or a network by name.
+    pub fn network(&self, r: &Ref) -> Option<&Network> {
+        match r {
+            Ref::Resource { file, key, .. } => self.networks.iter().find(|n| n.origin.is(*file, key)),
+            Ref::Named { value, .. } => self.networks.iter().find(|n| n.name.value() == Some(value)),
+            Ref::Unknown(_) => None,
+        }
+    }
+}
