@@ -44,6 +44,30 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// The subnets the cluster names (by name or id), with the span of each mention:
+    /// `controlPlanePort.fixedIPs[].subnet`, `machinesSubnet`, and the MachineSets' and CPMS's
+    /// `networks[].subnets[]` and port fixed IPs. This is how a cluster attaches to the Site.
+    pub fn subnet_mentions(&self) -> Vec<&crate::source::Sp<String>> {
+        let mut out = Vec::new();
+        if let Some(ic) = &self.install_config {
+            let os = &ic.openstack;
+            for (id, name) in os.control_plane_port.iter().flat_map(|p| &p.subnets) {
+                out.extend(id.known());
+                out.extend(name.known());
+            }
+            out.extend(os.machines_subnet.known());
+        }
+        let providers = self
+            .machines
+            .iter()
+            .filter_map(|m| m.provider.as_ref())
+            .chain(self.control_plane_machine_sets.iter().filter_map(|c| c.provider.as_ref()));
+        for p in providers {
+            out.extend(&p.subnets);
+        }
+        out
+    }
+
     pub fn machine_sets(&self) -> impl Iterator<Item = &MachineObject> {
         self.machines.iter().filter(|m| m.kind == crate::inputs::MachineKind::MachineSet)
     }

@@ -170,4 +170,25 @@ impl Site {
             Ref::Unknown(_) => None,
         }
     }
+
+    /// The subnet a reference names: a resource of the same file, or a subnet by name.
+    pub fn subnet(&self, r: &Ref) -> Option<&Subnet> {
+        match r {
+            Ref::Resource { file, key, .. } => self.subnets.iter().find(|s| s.origin.is(*file, key)),
+            Ref::Named { value, .. } => self.subnets.iter().find(|s| s.name.value() == Some(value)),
+            Ref::Unknown(_) => None,
+        }
+    }
+
+    /// Subnets with this name.
+    pub fn subnets_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Subnet> {
+        self.subnets.iter().filter(move |s| s.name.value().is_some_and(|n| n == name))
+    }
+
+    /// The network's segments (more than one makes it a routed provider network).
+    pub fn segments_of<'a>(&'a self, network: &'a Network) -> impl Iterator<Item = &'a Segment> {
+        self.segments
+            .iter()
+            .filter(move |s| self.network(&s.network).is_some_and(|n| n.origin == network.origin))
+    }
 }

@@ -67,6 +67,8 @@ pub static ALL: &[&dyn Rule] = &[
     &zones::affinity_server_group::AffinityServerGroup,
     &net::vip_outside_machine_network::VipOutsideMachineNetwork,
     &net::api_ingress_vip_equal::ApiIngressVipEqual,
+    &net::vip_on_routed_network::VipOnRoutedNetwork,
+    &net::machine_subnet_outside_machine_network::MachineSubnetOutsideMachineNetwork,
     &net::router_ha_and_distributed::RouterHaAndDistributed,
     &vrrp::vrrp_id_collision::VrrpIdCollision,
     &hygiene::deprecated_field::DeprecatedField,
