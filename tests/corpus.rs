@@ -120,41 +120,45 @@ fn complete_install_configs_get_a_sensible_architecture() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
-/// Which Heat templates of the corpus yield Neutron objects, and how many of each kind: a
-/// record to review when the reader changes (templates that only fail to parse appear as such).
+/// Which Heat templates and Ansible playbooks of the corpus yield Neutron objects, and how many
+/// of each kind: a record to review when a reader changes.
 #[test]
-fn heat_templates_yield_neutron_objects() {
+fn network_manifests_yield_neutron_objects() {
     let (root, rows) = corpus_or_skip!();
     let mut record = String::new();
-    for row in rows.iter().filter(|r| r.kind == "heat-network") {
+    for row in rows.iter().filter(|r| r.kind == "heat-network" || r.kind == "ansible-network") {
         let rel = row.path.strip_prefix(&root).unwrap_or(&row.path).display().to_string();
         let text = std::fs::read_to_string(&row.path).unwrap_or_default();
         let parsed = yaml::parse(stretchlint::source::FileId(0), &text);
-        let heat: Vec<_> =
-            parsed.documents.iter().filter(|d| stretchlint::inputs::heat::is_heat(&d.root)).collect();
-        let line = if heat.is_empty() {
-            if parsed.errors.is_empty() {
-                "not a Heat template".to_owned()
-            } else {
-                "does not parse".to_owned()
+        let failed = !parsed.errors.is_empty();
+        let mut site = stretchlint::model::site::Site::default();
+        let mut found = false;
+        for doc in parsed.documents {
+            let mut inputs = Vec::new();
+            stretchlint::inputs::read_document(stretchlint::source::FileId(0), doc.root, &mut inputs);
+            for input in inputs {
+                if let stretchlint::inputs::Input::Network(part) = input {
+                    found = true;
+                    site.extend(*part);
+                }
             }
-        } else {
-            let mut site = stretchlint::model::site::Site::default();
-            for d in heat {
-                site.extend(stretchlint::inputs::heat::read(stretchlint::source::FileId(0), &d.root));
-            }
-            format!(
-                "{} networks, {} segments, {} subnets, {} routers, {} ports, {} FIPs, {} SG rules",
+        }
+        let line = match (found, failed) {
+            (false, true) => "does not parse".to_owned(),
+            (false, false) => "no network manifest recognised".to_owned(),
+            (true, _) => format!(
+                "{} networks, {} segments, {} subnets, {} routers, {} interfaces, {} ports, {} FIPs, {} SG rules",
                 site.networks.len(),
                 site.segments.len(),
                 site.subnets.len(),
                 site.routers.len(),
+                site.router_interfaces.len(),
                 site.ports.len(),
                 site.floating_ips.len(),
                 site.security_group_rules.len()
-            )
+            ),
         };
-        record.push_str(&format!("{rel}: {line}\n"));
+        record.push_str(&format!("{} {rel}: {line}\n", row.kind));
     }
     insta::assert_snapshot!(record);
 }

@@ -119,6 +119,16 @@ pub fn parsed<T: std::str::FromStr>(node: Option<&Node>) -> Field<T> {
     }
 }
 
+/// A field read from one node but reported where it was used (a parameter's default is read
+/// from the parameter, the finding points at the property that refers to it).
+pub fn used_at<T>(field: Field<T>, span: Span) -> Field<T> {
+    match field {
+        Field::Known(v) => Field::Known(Sp::new(v.value, span)),
+        Field::Unknown(_) => Field::Unknown(span),
+        Field::Missing => Field::Missing,
+    }
+}
+
 /// A list of values read with `item`; one unknown entry makes the whole list unknown.
 pub fn list<T>(node: Option<&Node>, item: impl Fn(Option<&Node>) -> Field<T>) -> Field<Vec<Sp<T>>> {
     let Some(node) = node else { return Field::Missing };

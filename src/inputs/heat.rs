@@ -168,11 +168,7 @@ impl<'a> Props<'a> {
     fn field<T>(&self, key: &str, read: impl Fn(Option<&Node>) -> Field<T>) -> Field<T> {
         match self.value(key) {
             None => Field::Missing,
-            Some(Resolved::Literal(node, span)) => match read(Some(node)) {
-                Field::Known(v) => Field::Known(Sp::new(v.value, span)),
-                Field::Unknown(_) => Field::Unknown(span),
-                Field::Missing => Field::Missing,
-            },
+            Some(Resolved::Literal(node, span)) => field::used_at(read(Some(node)), span),
             Some(Resolved::Resource(_, span) | Resolved::Unknown(span)) => Field::Unknown(span),
         }
     }

@@ -3,6 +3,7 @@
 //! Documents are classified by content, never by file name (DESIGN.md §4). What is not an
 //! input kind is skipped without a word.
 
+pub mod ansible;
 pub mod field;
 pub mod heat;
 pub mod install_config;
@@ -26,8 +27,8 @@ pub enum Input {
     NetworkOperator(NetworkOperator),
     IngressController(IngressController),
     Etcd(Etcd),
-    /// The Neutron objects of one Heat template.
-    Heat(Box<crate::model::site::Site>),
+    /// The Neutron objects of one network manifest (a Heat template, an Ansible playbook).
+    Network(Box<crate::model::site::Site>),
 }
 
 const INSTALL_CONFIG_VERSIONS: [&str; 3] = ["v1", "v1beta3", "v1beta4"];
@@ -42,6 +43,7 @@ enum Class {
     IngressController,
     Etcd,
     Heat,
+    Ansible,
     Other,
 }
 
@@ -53,6 +55,9 @@ fn classify(root: &Node) -> Class {
     }
     if heat::is_heat(root) {
         return Class::Heat;
+    }
+    if ansible::is_ansible(root) {
+        return Class::Ansible;
     }
     match (api_version, kind) {
         (v, None | Some("InstallConfig")) if is_install_config(root, v) => Class::InstallConfig,
@@ -102,7 +107,8 @@ pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
         Class::NetworkOperator => Input::NetworkOperator(operator::read_network(file, &root)),
         Class::IngressController => Input::IngressController(operator::read_ingress(file, &root)),
         Class::Etcd => Input::Etcd(operator::read_etcd(file, &root)),
-        Class::Heat => Input::Heat(Box::new(heat::read(file, &root))),
+        Class::Heat => Input::Network(Box::new(heat::read(file, &root))),
+        Class::Ansible => Input::Network(Box::new(ansible::read(file, &root))),
         Class::Other => return,
     };
     out.push(input);

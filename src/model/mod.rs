@@ -86,7 +86,7 @@ pub fn build(inputs: Vec<Located>) -> Model {
     let mut cluster_inputs = Vec::with_capacity(inputs.len());
     for located in inputs {
         match located.input {
-            Input::Heat(part) => site.extend(*part),
+            Input::Network(part) => site.extend(*part),
             _ => cluster_inputs.push(located),
         }
     }

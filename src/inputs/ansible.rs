@@ -1,0 +1,322 @@
+//! Ansible playbooks and task files that create the network with the `openstack.cloud` modules
+//! (or their legacy `os_*` names, DOMAIN.md §D.5).
+//!
+//! A value written as `"{{ var }}"` takes the play's `vars` entry when that is a literal; any other
+//! template expression is unknown. `state: absent` tasks delete objects and are skipped. The
+//! modules cannot set a router's `ha` or `distributed` flag, so those stay missing.
+
+use std::collections::HashMap;
+
+use crate::inputs::field::{self, Field};
+use crate::model::site::{
+    FloatingIp, Network, Origin, Port, Ref, Router, RouterInterface, SecurityGroupRule, Segment, Site, Subnet,
+};
+use crate::source::{FileId, Sp};
+use crate::yaml::{Node, NodeKind, is_templated};
+
+/// The Neutron object a module creates.
+#[derive(Clone, Copy, PartialEq)]
+enum Module {
+    Network,
+    Segment,
+    Subnet,
+    Router,
+    Port,
+    FloatingIp,
+    SecurityGroupRule,
+}
+
+fn module(key: &str) -> Option<Module> {
+    let short = key.strip_prefix("openstack.cloud.").or_else(|| key.strip_prefix("os_"))?;
+    Some(match short {
+        "network" => Module::Network,
+        "network_segment" => Module::Segment,
+        "subnet" => Module::Subnet,
+        "router" => Module::Router,
+        "port" => Module::Port,
+        "floating_ip" => Module::FloatingIp,
+        "security_group_rule" => Module::SecurityGroupRule,
+        _ => return None,
+    })
+}
+
+/// Whether a document is a play list or a task list that uses one of the network modules.
+pub fn is_ansible(root: &Node) -> bool {
+    fn uses_module(node: &Node) -> bool {
+        node.as_seq().unwrap_or_default().iter().any(|item| {
+            item.as_map().unwrap_or_default().iter().any(|(k, v)| match k.as_str() {
+                Some("tasks" | "pre_tasks" | "post_tasks" | "block" | "rescue" | "always") => uses_module(v),
+                Some(key) => module(key).is_some(),
+                None => false,
+            })
+        })
+    }
+    uses_module(root)
+}
+
+/// The Neutron objects a playbook or task file creates.
+pub fn read(file: FileId, root: &Node) -> Site {
+    let mut site = Site::default();
+    let no_vars = HashMap::new();
+    for item in root.as_seq().unwrap_or_default() {
+        if item.get("hosts").is_some() || item.get("tasks").is_some() {
+            let vars = play_vars(item);
+            for list in ["pre_tasks", "tasks", "post_tasks"] {
+                if let Some(tasks) = item.get(list) {
+                    read_tasks(&mut site, file, tasks, &vars);
+                }
+            }
+        } else {
+            read_task(&mut site, file, item, &no_vars);
+        }
+    }
+    site
+}
+
+fn play_vars(play: &Node) -> HashMap<&str, &Node> {
+    play.get("vars")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str()?, v)))
+        .collect()
+}
+
+fn read_tasks(site: &mut Site, file: FileId, tasks: &Node, vars: &HashMap<&str, &Node>) {
+    for task in tasks.as_seq().unwrap_or_default() {
+        read_task(site, file, task, vars);
+    }
+}
+
+fn read_task(site: &mut Site, file: FileId, task: &Node, vars: &HashMap<&str, &Node>) {
+    for nested in ["block", "rescue", "always"] {
+        if let Some(tasks) = task.get(nested) {
+            read_tasks(site, file, tasks, vars);
+        }
+    }
+    let Some((key, module, args)) = task.as_map().unwrap_or_default().iter().find_map(|(k, v)| {
+        let m = module(k.as_str()?)?;
+        Some((k, m, v))
+    }) else {
+        return;
+    };
+    let a = Args { args, vars };
+    if a.string("state").value().is_some_and(|s| s == "absent") {
+        return;
+    }
+    let label = task.get("name").and_then(|n| field::string(Some(n)).known().cloned());
+    let origin = Origin {
+        file,
+        key: label.unwrap_or_else(|| Sp::new(key.as_str().unwrap_or("").to_owned(), key.span)),
+    };
+    let unknown = || Ref::Unknown(key.span);
+    match module {
+        Module::Network => site.networks.push(Network {
+            name: a.string("name"),
+            network_type: a.string("provider_network_type"),
+            physical_network: a.string("provider_physical_network"),
+            segmentation_id: a.int("provider_segmentation_id"),
+            external: a.boolean("external"),
+            mtu: a.int("mtu").or(&a.int("mtu_size")),
+            origin,
+        }),
+        Module::Segment => site.segments.push(Segment {
+            network: a.reference("network").unwrap_or_else(unknown),
+            network_type: a.string("network_type"),
+            physical_network: a.string("physical_network"),
+            segmentation_id: a.int("segmentation_id"),
+            origin,
+        }),
+        Module::Subnet => site.subnets.push(Subnet {
+            name: a.string("name"),
+            network: a.reference("network").or_else(|| a.reference("network_name")).unwrap_or_else(unknown),
+            cidr: a.parsed("cidr"),
+            gateway_ip: a.parsed("gateway_ip"),
+            segment: a.reference("network_segment"),
+            origin,
+        }),
+        Module::Router => {
+            let router =
+                Ref::Named { value: a.string("name").value().cloned().unwrap_or_default(), span: key.span };
+            for iface in a.items("interfaces") {
+                let subnet = match iface.kind {
+                    NodeKind::Map(_) => Args { args: iface, vars }.reference("subnet"),
+                    _ => Args::reference_node(iface, vars),
+                };
+                site.router_interfaces.push(RouterInterface {
+                    origin: origin.clone(),
+                    router: router.clone(),
+                    subnet,
+                });
+            }
+            let external =
+                Args { args: a.node("external_gateway_info").unwrap_or(args), vars }.reference("network");
+            site.routers.push(Router {
+                name: a.string("name"),
+                ha: Field::Missing,
+                distributed: Field::Missing,
+                availability_zone_hints: Field::Missing,
+                external_network: external.or_else(|| a.reference("network")),
+                heat_properties: false,
+                origin,
+            });
+        }
+        Module::Port => {
+            let fixed_ips = a
+                .items("fixed_ips")
+                .map(|ip| {
+                    let ip = Args { args: ip, vars };
+                    (ip.reference("subnet_id").or_else(|| ip.reference("subnet")), ip.parsed("ip_address"))
+                })
+                .collect();
+            let allowed_address_pairs = a
+                .items("allowed_address_pairs")
+                .map(|p| Args { args: p, vars }.string("ip_address"))
+                .collect();
+            site.ports.push(Port {
+                name: a.string("name"),
+                network: a.reference("network").unwrap_or_else(unknown),
+                fixed_ips,
+                allowed_address_pairs,
+                origin,
+            });
+        }
+        Module::FloatingIp => site.floating_ips.push(FloatingIp {
+            floating_network: a.reference("network"),
+            port: None,
+            address: a.parsed("floating_ip_address"),
+            origin,
+        }),
+        Module::SecurityGroupRule => site.security_group_rules.push(SecurityGroupRule {
+            group: a.reference("security_group").unwrap_or_else(unknown),
+            protocol: a.string("protocol"),
+            remote_ip_prefix: a.string("remote_ip_prefix"),
+            origin,
+        }),
+    }
+}
+
+/// A module's arguments, with the play's vars for `"{{ var }}"` values.
+struct Args<'a> {
+    args: &'a Node,
+    vars: &'a HashMap<&'a str, &'a Node>,
+}
+
+impl<'a> Args<'a> {
+    /// An argument as written.
+    fn node(&self, key: &str) -> Option<&'a Node> {
+        self.args.get(key)
+    }
+
+    /// An argument after substituting a plain `{{ var }}`; `Err` when its value is unknown.
+    fn resolved(&self, key: &str) -> Option<Result<&'a Node, ()>> {
+        self.node(key).map(|n| substitute(n, self.vars))
+    }
+
+    fn field<T>(&self, key: &str, read: impl Fn(Option<&Node>) -> Field<T>) -> Field<T> {
+        match (self.node(key), self.resolved(key)) {
+            (Some(used), Some(Ok(value))) => field::used_at(read(Some(value)), used.span),
+            (Some(used), Some(Err(()))) => Field::Unknown(used.span),
+            _ => Field::Missing,
+        }
+    }
+
+    fn string(&self, key: &str) -> Field<String> {
+        self.field(key, field::string)
+    }
+
+    fn int(&self, key: &str) -> Field<i64> {
+        self.field(key, field::int)
+    }
+
+    fn boolean(&self, key: &str) -> Field<bool> {
+        self.field(key, |n| match n.map(|n| &n.kind) {
+            Some(NodeKind::Bool(b)) => Field::Known(Sp::new(*b, n.map_or(self.args.span, |n| n.span))),
+            Some(NodeKind::Null) | None => Field::Missing,
+            Some(_) => Field::Unknown(self.args.span),
+        })
+    }
+
+    fn parsed<T: std::str::FromStr>(&self, key: &str) -> Field<T> {
+        self.field(key, field::parsed)
+    }
+
+    fn items(&self, key: &str) -> impl Iterator<Item = &'a Node> + use<'a> {
+        let list = match self.resolved(key) {
+            Some(Ok(n)) => n.as_seq().unwrap_or_default(),
+            _ => &[],
+        };
+        list.iter()
+    }
+
+    fn reference(&self, key: &str) -> Option<Ref> {
+        Args::reference_node(self.node(key)?, self.vars)
+    }
+
+    /// A name or id written directly or through a var.
+    fn reference_node(node: &Node, vars: &HashMap<&str, &Node>) -> Option<Ref> {
+        Some(match substitute(node, vars).map(|n| field::string(Some(n))) {
+            Ok(Field::Known(v)) => Ref::Named { value: v.value, span: node.span },
+            Ok(Field::Missing) => return None,
+            _ => Ref::Unknown(node.span),
+        })
+    }
+}
+
+/// `"{{ var }}"` becomes the play var's value when that is a literal; other templates are unknown.
+fn substitute<'a>(node: &'a Node, vars: &HashMap<&str, &'a Node>) -> Result<&'a Node, ()> {
+    let Some(text) = node.as_str() else { return Ok(node) };
+    if !is_templated(text) {
+        return Ok(node);
+    }
+    let name = text.trim().strip_prefix("{{").and_then(|t| t.strip_suffix("}}")).map(str::trim).ok_or(())?;
+    match vars.get(name) {
+        Some(value) if !value.as_str().is_some_and(is_templated) => Ok(value),
+        _ => Err(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    #[test]
+    fn reads_modules_with_play_vars() {
+        let text = "- hosts: localhost
+  vars:
+    net: stretched-cp
+    cidr: 10.20.0.0/24
+  tasks:
+  - name: network
+    openstack.cloud.network:
+      name: '{{ net }}'
+      provider_network_type: vlan
+      provider_physical_network: metro
+      provider_segmentation_id: 200
+  - block:
+    - name: subnet
+      os_subnet:
+        name: cp-subnet
+        network_name: '{{ net }}'
+        cidr: '{{ cidr }}'
+        gateway_ip: '{{ gw | default(omit) }}'
+  - name: gone
+    openstack.cloud.network:
+      name: old
+      state: absent
+";
+        let parsed = yaml::parse(FileId(0), text);
+        let root = &parsed.documents[0].root;
+        assert!(is_ansible(root));
+        let site = read(FileId(0), root);
+        assert_eq!(site.networks.len(), 1);
+        assert_eq!(site.networks[0].name.value().map(String::as_str), Some("stretched-cp"));
+        let subnet = &site.subnets[0];
+        assert_eq!(subnet.cidr.value().map(ToString::to_string).as_deref(), Some("10.20.0.0/24"));
+        assert!(subnet.gateway_ip.is_unknown());
+        assert!(site.network(&subnet.network).is_some());
+        let at = text.find("'{{ cidr }}'").unwrap_or_default();
+        assert_eq!(subnet.cidr.span().map(|s| s.start as usize), Some(at));
+    }
+}
