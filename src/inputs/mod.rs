@@ -9,6 +9,7 @@ pub mod heat;
 pub mod install_config;
 pub mod machine_api;
 pub mod operator;
+pub mod site_file;
 
 use crate::source::FileId;
 use crate::yaml::{Node, NodeKind};
@@ -29,6 +30,8 @@ pub enum Input {
     Etcd(Etcd),
     /// The Neutron objects of one network manifest (a Heat template, an Ansible playbook).
     Network(Box<crate::model::site::Site>),
+    /// A Site topology file.
+    SiteFile(Box<site_file::Topology>),
 }
 
 const INSTALL_CONFIG_VERSIONS: [&str; 3] = ["v1", "v1beta3", "v1beta4"];
@@ -44,6 +47,7 @@ enum Class {
     Etcd,
     Heat,
     Ansible,
+    SiteFile,
     Other,
 }
 
@@ -52,6 +56,9 @@ fn classify(root: &Node) -> Class {
     let kind = root.get("kind").and_then(Node::as_str);
     if kind.is_some_and(|k| k.ends_with("List")) {
         return Class::List;
+    }
+    if site_file::is_site(root) {
+        return Class::SiteFile;
     }
     if heat::is_heat(root) {
         return Class::Heat;
@@ -109,6 +116,7 @@ pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
         Class::Etcd => Input::Etcd(operator::read_etcd(file, &root)),
         Class::Heat => Input::Network(Box::new(heat::read(file, &root))),
         Class::Ansible => Input::Network(Box::new(ansible::read(file, &root))),
+        Class::SiteFile => Input::SiteFile(Box::new(site_file::read(file, &root))),
         Class::Other => return,
     };
     out.push(input);

@@ -87,6 +87,7 @@ pub fn build(inputs: Vec<Located>) -> Model {
     for located in inputs {
         match located.input {
             Input::Network(part) => site.extend(*part),
+            Input::SiteFile(topology) => site.topologies.push(*topology),
             _ => cluster_inputs.push(located),
         }
     }

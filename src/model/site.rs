@@ -10,6 +10,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use crate::inputs::Field;
+use crate::inputs::site_file::Topology;
 use crate::source::{FileId, Sp, Span};
 
 /// A reference from one object to another.
@@ -136,6 +137,8 @@ pub struct Site {
     pub ports: Vec<Port>,
     pub floating_ips: Vec<FloatingIp>,
     pub security_group_rules: Vec<SecurityGroupRule>,
+    /// Site topology files: AZs, physnets per AZ, physical gateways, inter-AZ latency.
+    pub topologies: Vec<Topology>,
 }
 
 impl Site {
@@ -148,6 +151,7 @@ impl Site {
             && self.ports.is_empty()
             && self.floating_ips.is_empty()
             && self.security_group_rules.is_empty()
+            && self.topologies.is_empty()
     }
 
     /// Adds the objects of another file.
@@ -160,6 +164,7 @@ impl Site {
         self.ports.extend(other.ports);
         self.floating_ips.extend(other.floating_ips);
         self.security_group_rules.extend(other.security_group_rules);
+        self.topologies.extend(other.topologies);
     }
 
     /// The network a reference names: a resource of the same file, or a network by name.

@@ -5,6 +5,7 @@
 
 mod catalogue;
 mod hygiene;
+mod latency;
 mod load;
 mod net;
 mod suggest;
@@ -58,6 +59,7 @@ pub static ALL: &[&dyn Rule] = &[
     &load::parse_error::ParseError,
     &load::templated_file_skipped::TemplatedFileSkipped,
     &load::duplicate_key::DuplicateKey,
+    &load::invalid_site_file::InvalidSiteFile,
     &zones::control_plane_not_spread::ControlPlaneNotSpread,
     &zones::missing_per_az_machineset::MissingPerAzMachineset,
     &zones::workers_not_az_tolerant::WorkersNotAzTolerant,
@@ -76,4 +78,5 @@ pub static ALL: &[&dyn Rule] = &[
     &hygiene::cluster_name_invalid::ClusterNameInvalid,
     &hygiene::cluster_network_mtu_unsupported::ClusterNetworkMtuUnsupported,
     &hygiene::unknown_field::UnknownField,
+    &latency::inter_az_latency::InterAzLatency,
 ];

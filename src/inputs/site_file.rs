@@ -1,0 +1,222 @@
+//! Our own Site topology file (`apiVersion: stretchlint.io/v1alpha1`, `kind: Site`): what Neutron
+//! cannot express — the AZs, which physnets are bridged in which AZ, the physical gateways of
+//! provider networks, measured inter-AZ round-trip times and cluster-to-network hints.
+//!
+//! Files are validated against `schemas/site.schema.json`; each schema error keeps the span of
+//! the node its JSON pointer names, and the typed reading goes on regardless (fields that do not
+//! fit are unknown).
+
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+use crate::inputs::field::{self, Field};
+use crate::source::{FileId, Sp, Span};
+use crate::yaml::{Node, NodeKind};
+
+pub const API_VERSION: &str = "stretchlint.io/v1alpha1";
+
+/// The published schema, embedded.
+pub const SCHEMA: &str = include_str!("../../schemas/site.schema.json");
+
+static VALIDATOR: LazyLock<Option<jsonschema::Validator>> = LazyLock::new(|| {
+    serde_json::from_str(SCHEMA).ok().and_then(|schema| jsonschema::validator_for(&schema).ok())
+});
+
+#[derive(Clone, Debug)]
+pub struct Topology {
+    pub file: FileId,
+    pub zones: Field<Vec<Sp<String>>>,
+    pub physical_networks: Vec<PhysicalNetwork>,
+    pub gateways: Vec<Gateway>,
+    pub latency: Vec<Latency>,
+    /// Schema violations, each at the node it concerns.
+    pub schema_errors: Vec<Sp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PhysicalNetwork {
+    pub name: Field<String>,
+    pub zones: Field<Vec<Sp<String>>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    pub network: Field<String>,
+    pub address: Field<String>,
+    pub device: Field<String>,
+    pub zone: Field<String>,
+    pub redundancy: Field<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Latency {
+    /// The two AZs, when both are known.
+    pub between: Option<(Sp<String>, Sp<String>)>,
+    pub rtt_ms: Field<f64>,
+}
+
+pub fn is_site(root: &Node) -> bool {
+    root.get("apiVersion").and_then(Node::as_str) == Some(API_VERSION)
+        && root.get("kind").and_then(Node::as_str) == Some("Site")
+}
+
+pub fn read(file: FileId, root: &Node) -> Topology {
+    let spec = root.get("spec");
+    let items = |key: &str| spec.and_then(|s| s.get(key)).and_then(Node::as_seq).unwrap_or_default();
+    Topology {
+        file,
+        zones: field::strings(spec.and_then(|s| s.get("zones"))),
+        physical_networks: items("physicalNetworks")
+            .iter()
+            .map(|p| PhysicalNetwork {
+                name: field::string(p.get("name")),
+                zones: field::strings(p.get("zones")),
+            })
+            .collect(),
+        gateways: items("gateways")
+            .iter()
+            .map(|g| Gateway {
+                network: field::string(g.get("network")),
+                address: field::string(g.get("address")),
+                device: field::string(g.get("device")),
+                zone: field::string(g.get("zone")),
+                redundancy: field::string(g.get("redundancy")),
+            })
+            .collect(),
+        latency: items("latency")
+            .iter()
+            .map(|l| Latency {
+                between: match field::strings(l.get("between")) {
+                    Field::Known(pair) => match pair.value.as_slice() {
+                        [a, b] => Some((a.clone(), b.clone())),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                rtt_ms: number(l.get("rttMs")),
+            })
+            .collect(),
+        schema_errors: validate(root),
+    }
+}
+
+fn number(node: Option<&Node>) -> Field<f64> {
+    let Some(node) = node else { return Field::Missing };
+    match node.kind {
+        NodeKind::Int(i) => Field::Known(Sp::new(i as f64, node.span)),
+        NodeKind::Float(f) => Field::Known(Sp::new(f, node.span)),
+        _ => Field::Unknown(node.span),
+    }
+}
+
+/// Schema errors with the span of the node each one names.
+fn validate(root: &Node) -> Vec<Sp<String>> {
+    let Some(validator) = VALIDATOR.as_ref() else { return Vec::new() };
+    let instance = to_json(root);
+    validator
+        .iter_errors(&instance)
+        .map(|err| {
+            let mut pointer = err.instance_path().as_str().to_owned();
+            let mut key_of_last = false;
+            // An unexpected key is reported at the key, not at the mapping that holds it.
+            if let jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } = err.kind()
+                && let Some(key) = unexpected.first()
+            {
+                pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                key_of_last = true;
+            }
+            let span = locate(root, &pointer, key_of_last);
+            let at = err.instance_path().as_str().to_owned();
+            let path = if at.is_empty() { "the document".to_owned() } else { format!("`{at}`") };
+            Sp::new(format!("{path}: {}", err.masked()), span)
+        })
+        .collect()
+}
+
+/// The node a JSON pointer (RFC 6901) names (its key, for the last token when `key_of_last`),
+/// falling back to the deepest node reached.
+fn locate(root: &Node, pointer: &str, key_of_last: bool) -> Span {
+    let mut node = root;
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let want_key = key_of_last && i + 1 == tokens.len();
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let next = match &node.kind {
+            NodeKind::Map(_) => node.entry(&token).map(|(k, v)| if v.is_null() || want_key { k } else { v }),
+            NodeKind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node.span
+}
+
+fn to_json(node: &Node) -> Value {
+    match &node.kind {
+        NodeKind::Null => Value::Null,
+        NodeKind::Bool(b) => Value::Bool(*b),
+        NodeKind::Int(i) => Value::from(*i),
+        NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        NodeKind::Str(s) => Value::String(s.clone()),
+        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        NodeKind::Map(entries) => {
+            Value::Object(entries.iter().filter_map(|(k, v)| Some((k.scalar_text()?, to_json(v)))).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    fn topology(text: &str) -> Topology {
+        let parsed = yaml::parse(FileId(0), text);
+        read(FileId(0), &parsed.documents[0].root)
+    }
+
+    #[test]
+    fn the_schema_compiles() {
+        assert!(VALIDATOR.is_some());
+    }
+
+    #[test]
+    fn schema_errors_point_at_the_offending_node() {
+        let text = "apiVersion: stretchlint.io/v1alpha1
+kind: Site
+metadata: {name: metro}
+spec:
+  zones: [az1, az2, az3]
+  latency:
+    - between: [az1, az2]
+      rttMs: fast
+";
+        let t = topology(text);
+        assert_eq!(t.schema_errors.len(), 1, "{:?}", t.schema_errors);
+        let at = text.find("fast").unwrap_or_default();
+        assert_eq!(t.schema_errors[0].span.start as usize, at);
+        assert!(t.latency[0].rtt_ms.is_unknown());
+    }
+
+    #[test]
+    fn a_valid_site_reads_cleanly() {
+        let t = topology(
+            "apiVersion: stretchlint.io/v1alpha1
+kind: Site
+metadata: {name: metro}
+spec:
+  zones: [az1, az2, az3]
+  physicalNetworks: [{name: metro-vlan, zones: [az1, az2, az3]}]
+  gateways: [{network: stretched-cp, address: 10.20.0.1, device: core-a, zone: az1, redundancy: vrrp-pair}]
+  latency: [{between: [az1, az3], rttMs: 2.5}]
+",
+        );
+        assert!(t.schema_errors.is_empty(), "{:?}", t.schema_errors);
+        assert_eq!(t.latency[0].rtt_ms.value(), Some(&2.5));
+        assert_eq!(t.zones.items().len(), 3);
+    }
+}
