@@ -196,4 +196,39 @@ impl Site {
             .iter()
             .filter(move |s| self.network(&s.network).is_some_and(|n| n.origin == network.origin))
     }
+
+    /// The network that carries a cluster's control-plane port: named by
+    /// `controlPlanePort.network`, or the network of a subnet the port names.
+    pub fn control_plane_network(&self, cluster: &crate::model::Cluster) -> Option<&Network> {
+        let port = cluster.install_config.as_ref()?.openstack.control_plane_port.as_ref()?;
+        let by_name = port
+            .network_name
+            .value()
+            .and_then(|n| self.networks.iter().find(|net| net.name.value() == Some(n)));
+        by_name.or_else(|| {
+            port.subnets
+                .iter()
+                .filter_map(|(_, name)| name.value())
+                .flat_map(|n| self.subnets_named(n))
+                .find_map(|s| self.network(&s.network))
+        })
+    }
+
+    /// The routers with an interface on a subnet of `network`.
+    pub fn routers_on<'a>(&'a self, network: &'a Network) -> impl Iterator<Item = &'a Router> {
+        self.router_interfaces
+            .iter()
+            .filter(move |i| {
+                i.subnet
+                    .as_ref()
+                    .and_then(|s| self.subnet(s))
+                    .and_then(|s| self.network(&s.network))
+                    .is_some_and(|n| n.origin == network.origin)
+            })
+            .filter_map(move |i| match &i.router {
+                Ref::Resource { file, key, .. } => self.routers.iter().find(|r| r.origin.is(*file, key)),
+                Ref::Named { value, .. } => self.routers.iter().find(|r| r.name.value() == Some(value)),
+                Ref::Unknown(_) => None,
+            })
+    }
 }

@@ -71,6 +71,7 @@ pub static ALL: &[&dyn Rule] = &[
     &net::api_ingress_vip_equal::ApiIngressVipEqual,
     &net::vip_on_routed_network::VipOnRoutedNetwork,
     &net::machine_subnet_outside_machine_network::MachineSubnetOutsideMachineNetwork,
+    &net::single_gateway_stretched_l2::SingleGatewayStretchedL2,
     &net::stretched_l2_missing_in_az::StretchedL2MissingInAz,
     &net::router_ha_and_distributed::RouterHaAndDistributed,
     &vrrp::vrrp_id_collision::VrrpIdCollision,

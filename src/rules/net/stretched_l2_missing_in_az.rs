@@ -1,24 +1,7 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Cluster;
-use crate::model::site::{Network, Site};
 use crate::rules::{Context, declare_rule};
 
 declare_rule!(StretchedL2MissingInAz, "SL206", "SL206-stretched-l2-missing-in-az.yaml", check);
-
-/// The network that carries a cluster's control-plane port: named by `controlPlanePort.network`,
-/// or the network of a subnet it names.
-fn control_plane_network<'a>(cluster: &Cluster, site: &'a Site) -> Option<&'a Network> {
-    let port = cluster.install_config.as_ref()?.openstack.control_plane_port.as_ref()?;
-    let by_name =
-        port.network_name.value().and_then(|n| site.networks.iter().find(|net| net.name.value() == Some(n)));
-    by_name.or_else(|| {
-        port.subnets
-            .iter()
-            .filter_map(|(_, name)| name.value())
-            .flat_map(|n| site.subnets_named(n))
-            .find_map(|s| site.network(&s.network))
-    })
-}
 
 /// A master in an AZ whose hosts do not bridge the control-plane network's physnet has no port on
 /// that L2: it can neither hold the VIPs nor reach its peers' keepalived there.
@@ -26,7 +9,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let site = &cx.model.site;
     for cluster in &cx.model.clusters {
         let Some(members) = &cluster.layout.control_plane else { continue };
-        let Some(network) = control_plane_network(cluster, site) else { continue };
+        let Some(network) = site.control_plane_network(cluster) else { continue };
         let Some(physnet) = network.physical_network.known() else { continue };
         for topology in &site.topologies {
             let Some(declared) =

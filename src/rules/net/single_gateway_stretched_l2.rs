@@ -1,0 +1,105 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Cluster;
+use crate::model::site::Network;
+use crate::rules::{Context, declare_rule};
+
+declare_rule!(SingleGatewayStretchedL2, "SL205", "SL205-single-gateway-stretched-l2.yaml", check);
+
+/// A stretched L2 survives the loss of any AZ only if its way out does too: a Neutron router that
+/// is HA and not pinned to one AZ, or physical gateways in more than one AZ.
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let site = &cx.model.site;
+    for cluster in &cx.model.clusters {
+        let Some(network) = site.control_plane_network(cluster) else { continue };
+        if !stretched(cx, cluster, network) {
+            continue;
+        }
+        let net_name = network.name.value().unwrap_or(&network.origin.key.value);
+        let mut push = |d: Diagnostic| out.push(d.for_cluster(Some(&cluster.name)));
+        for router in site.routers_on(network) {
+            let router_name = router.name.value().unwrap_or(&router.origin.key.value);
+            if let Some(ha) = router.ha.known().filter(|ha| !ha.value) {
+                push(
+                    Diagnostic::new(
+                        "SL205",
+                        ha.span,
+                        format!(
+                            "router `{router_name}`, the gateway of stretched network `{net_name}` that carries the \
+                             control plane of `{}`, is not HA: losing the AZ of its one L3 agent takes the gateway",
+                            cluster.name
+                        ),
+                    )
+                    .with_label("not HA")
+                    .with_help("set `ha: true` (ML2/OVS), or under OVN give the router gateway chassis in more than one AZ"),
+                );
+            }
+            if let Some(hints) = router.availability_zone_hints.known().filter(|h| h.value.len() == 1) {
+                let az = hints.value.first().map_or("", |z| z.value.as_str());
+                push(
+                    Diagnostic::new(
+                        "SL205",
+                        hints.span,
+                        format!(
+                            "router `{router_name}`, the gateway of stretched network `{net_name}`, is pinned to {az}: \
+                             losing {az} takes the control plane's gateway with it"
+                        ),
+                    )
+                    .with_label(format!("only {az}"))
+                    .with_help("list every AZ of the cluster in `availability_zone_hints`, or drop the hints"),
+                );
+            }
+        }
+        for topology in &site.topologies {
+            let gateways: Vec<_> =
+                topology.gateways.iter().filter(|g| g.network.value() == Some(net_name)).collect();
+            let zones: Vec<_> = gateways.iter().filter_map(|g| g.zone.known()).collect();
+            let (Some(first), true) = (zones.first(), zones.len() == gateways.len()) else { continue };
+            if zones.iter().any(|z| z.value != first.value) {
+                continue;
+            }
+            let devices =
+                gateways.iter().filter_map(|g| g.device.value()).cloned().collect::<Vec<_>>().join(", ");
+            let what = if devices.is_empty() { String::new() } else { format!(" ({devices})") };
+            push(
+                Diagnostic::new(
+                    "SL205",
+                    first.span,
+                    format!(
+                        "every physical gateway of stretched network `{net_name}`{what} sits in {}: losing {} takes \
+                         the control plane's gateway with it",
+                        first.value, first.value
+                    ),
+                )
+                .with_label(format!("all gateways in {}", first.value))
+                .with_help("add a gateway in another AZ (a VRRP pair split across AZs, or anycast), and list it in the Site file"),
+            );
+        }
+    }
+}
+
+/// Whether the network spans AZs: its physnet is bridged in several AZs (Site), or it carries
+/// control-plane members in several AZs.
+fn stretched(cx: &Context<'_>, cluster: &Cluster, network: &Network) -> bool {
+    let mut cp_zones: Vec<&str> = cluster
+        .layout
+        .control_plane
+        .iter()
+        .flatten()
+        .map(|m| m.zone.as_str())
+        .filter(|z| !z.is_empty())
+        .collect();
+    cp_zones.sort_unstable();
+    cp_zones.dedup();
+    let physnet_zones = network.physical_network.value().map_or(0, |p| {
+        cx.model
+            .site
+            .topologies
+            .iter()
+            .flat_map(|t| &t.physical_networks)
+            .filter(|pn| pn.name.value() == Some(p))
+            .map(|pn| pn.zones.items().len())
+            .max()
+            .unwrap_or(0)
+    });
+    cp_zones.len() > 1 || physnet_zones > 1
+}
