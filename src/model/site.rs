@@ -231,4 +231,26 @@ impl Site {
                 Ref::Unknown(_) => None,
             })
     }
+
+    /// The routers that carry a cluster's API/ingress floating IPs: a gateway on the
+    /// install-config's `externalNetwork` and an interface on the cluster's control-plane network.
+    /// Empty when the cluster has no floating IP.
+    pub fn fip_routers<'a>(&'a self, cluster: &crate::model::Cluster) -> Vec<&'a Router> {
+        let Some(ic) = &cluster.install_config else { return Vec::new() };
+        let os = &ic.openstack;
+        let has_fip = os.api_floating_ip.is_present() || os.ingress_floating_ip.is_present();
+        let (Some(external), Some(network), true) =
+            (os.external_network.value(), self.control_plane_network(cluster), has_fip)
+        else {
+            return Vec::new();
+        };
+        let on_external = |r: &&Router| match &r.external_network {
+            Some(Ref::Named { value, .. }) => value == external,
+            Some(gw) => self.network(gw).and_then(|n| n.name.value()) == Some(external),
+            None => false,
+        };
+        let mut routers: Vec<&Router> = self.routers_on(network).filter(on_external).collect();
+        routers.dedup_by(|a, b| a.origin == b.origin);
+        routers
+    }
 }

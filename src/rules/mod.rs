@@ -73,6 +73,8 @@ pub static ALL: &[&dyn Rule] = &[
     &net::machine_subnet_outside_machine_network::MachineSubnetOutsideMachineNetwork,
     &net::single_gateway_stretched_l2::SingleGatewayStretchedL2,
     &net::stretched_l2_missing_in_az::StretchedL2MissingInAz,
+    &net::dvr_on_fip_router::DvrOnFipRouter,
+    &net::fip_router_single_az::FipRouterSingleAz,
     &net::overlay_mtu_budget::OverlayMtuBudget,
     &net::router_ha_and_distributed::RouterHaAndDistributed,
     &vrrp::vrrp_id_collision::VrrpIdCollision,

@@ -1,5 +1,7 @@
 //! SL2xx: networking.
 pub mod api_ingress_vip_equal;
+pub mod dvr_on_fip_router;
+pub mod fip_router_single_az;
 pub mod machine_subnet_outside_machine_network;
 pub mod overlay_mtu_budget;
 pub mod router_ha_and_distributed;
