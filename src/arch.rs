@@ -3,13 +3,14 @@
 //!
 //! Every signal found in the manifests adds weight to one or more architectures; the verdict is
 //! the heaviest, and the confidence grows with its lead over the runner-up. Signals come from the
-//! install-config and the Machine API objects; network manifests (router DVR mode, provider
-//! networks, LB configs) are meant to add theirs as further [`Evidence`].
+//! install-config, the Machine API objects and the Site (the control-plane network's type, routed
+//! worker networks, the floating-IP router's DVR mode).
 
 use serde::Serialize;
 
 use crate::inputs::{Field, InstallConfig};
 use crate::model::Cluster;
+use crate::model::site::Site;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -132,12 +133,13 @@ pub struct Inference {
 }
 
 /// Infers the architecture of one cluster.
-pub fn infer(cluster: &Cluster) -> Inference {
+pub fn infer(cluster: &Cluster, site: &Site) -> Inference {
     let mut evidence = Vec::new();
     if let Some(ic) = &cluster.install_config {
         install_config_signals(ic, &mut evidence);
     }
     machine_api_signals(cluster, &mut evidence);
+    network_signals(cluster, site, &mut evidence);
     verdict(evidence)
 }
 
@@ -309,6 +311,71 @@ fn machine_api_signals(cluster: &Cluster, out: &mut Vec<Evidence>) {
                 ),
                 span: mtu.span,
                 supports: vec![(A2, 1), (A4, 1)],
+            });
+        }
+    }
+}
+
+fn network_signals(cluster: &Cluster, site: &Site, out: &mut Vec<Evidence>) {
+    if let Some(net) = site.control_plane_network(cluster)
+        && let Some(kind) = net.network_type.known()
+    {
+        let name = net.name.value().unwrap_or(&net.origin.key.value);
+        match kind.value.as_str() {
+            "vlan" | "flat" => out.push(Evidence {
+                message: format!("control plane on provider network `{name}` ({})", kind.value),
+                span: kind.span,
+                supports: vec![(A1, 2)],
+            }),
+            "vxlan" | "geneve" | "gre" => out.push(Evidence {
+                message: format!("control plane on tenant overlay network `{name}` ({})", kind.value),
+                span: kind.span,
+                supports: vec![(A2, 1), (A4, 1)],
+            }),
+            _ => {}
+        }
+    }
+    let worker_subnets = cluster
+        .machine_sets()
+        .filter(|m| !m.is_master())
+        .filter_map(|m| m.provider.as_ref())
+        .flat_map(|p| &p.subnets)
+        .flat_map(|s| site.subnets_named(&s.value));
+    let mut routed: Vec<&crate::model::site::Network> = Vec::new();
+    for subnet in worker_subnets {
+        if let Some(net) = site.network(&subnet.network)
+            && site.segments_of(net).count() >= 2
+            && !routed.iter().any(|r| r.origin == net.origin)
+        {
+            routed.push(net);
+        }
+    }
+    if let Some(net) = routed.first() {
+        out.push(Evidence {
+            message: format!(
+                "workers on routed provider network `{}` ({} segments)",
+                net.name.value().unwrap_or(&net.origin.key.value),
+                site.segments_of(net).count()
+            ),
+            span: net.origin.key.span,
+            supports: vec![(A1, 2), (A3, 1)],
+        });
+    }
+    for router in site.fip_routers(cluster) {
+        if let Some(dvr) = router.distributed.known() {
+            let name = router.name.value().unwrap_or(&router.origin.key.value);
+            out.push(if dvr.value {
+                Evidence {
+                    message: format!("floating-IP router `{name}` with DVR on"),
+                    span: dvr.span,
+                    supports: vec![(A4, 1)],
+                }
+            } else {
+                Evidence {
+                    message: format!("floating-IP router `{name}` with DVR off"),
+                    span: dvr.span,
+                    supports: vec![(A2, 2)],
+                }
             });
         }
     }
