@@ -320,7 +320,7 @@ fn network_signals(cluster: &Cluster, site: &Site, out: &mut Vec<Evidence>) {
     if let Some(net) = site.control_plane_network(cluster)
         && let Some(kind) = net.network_type.known()
     {
-        let name = net.name.value().unwrap_or(&net.origin.key.value);
+        let name = net.display_name();
         match kind.value.as_str() {
             "vlan" | "flat" => out.push(Evidence {
                 message: format!("control plane on provider network `{name}` ({})", kind.value),
@@ -341,21 +341,22 @@ fn network_signals(cluster: &Cluster, site: &Site, out: &mut Vec<Evidence>) {
         .filter_map(|m| m.provider.as_ref())
         .flat_map(|p| &p.subnets)
         .flat_map(|s| site.subnets_named(&s.value));
-    let mut routed: Vec<&crate::model::site::Network> = Vec::new();
+    // The first routed network the workers use, with its segment count.
+    let mut routed: Option<(&crate::model::site::Network, usize)> = None;
     for subnet in worker_subnets {
-        if let Some(net) = site.network(&subnet.network)
-            && site.segments_of(net).count() >= 2
-            && !routed.iter().any(|r| r.origin == net.origin)
-        {
-            routed.push(net);
+        if let Some(net) = site.network(&subnet.network) {
+            let segments = site.segments_of(net).count();
+            if segments >= 2 {
+                routed = Some((net, segments));
+                break;
+            }
         }
     }
-    if let Some(net) = routed.first() {
+    if let Some((net, segments)) = routed {
         out.push(Evidence {
             message: format!(
-                "workers on routed provider network `{}` ({} segments)",
-                net.name.value().unwrap_or(&net.origin.key.value),
-                site.segments_of(net).count()
+                "workers on routed provider network `{}` ({segments} segments)",
+                net.display_name()
             ),
             span: net.origin.key.span,
             supports: vec![(A1, 2), (A3, 1)],
@@ -363,7 +364,7 @@ fn network_signals(cluster: &Cluster, site: &Site, out: &mut Vec<Evidence>) {
     }
     for router in site.fip_routers(cluster) {
         if let Some(dvr) = router.distributed.known() {
-            let name = router.name.value().unwrap_or(&router.origin.key.value);
+            let name = router.display_name();
             out.push(if dvr.value {
                 Evidence {
                     message: format!("floating-IP router `{name}` with DVR on"),

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::inputs::field::{self, Field};
+use crate::inputs::field::{self, Arguments, Field};
 use crate::model::site::{
     FloatingIp, Network, Origin, Port, Ref, Router, RouterInterface, SecurityGroupRule, Segment, Site, Subnet,
 };
@@ -202,6 +202,16 @@ struct Args<'a> {
     vars: &'a HashMap<&'a str, &'a Node>,
 }
 
+impl Arguments for Args<'_> {
+    fn field<T>(&self, key: &str, read: impl Fn(Option<&Node>) -> Field<T>) -> Field<T> {
+        match (self.node(key), self.resolved(key)) {
+            (Some(used), Some(Ok(value))) => field::used_at(read(Some(value)), used.span),
+            (Some(used), Some(Err(()))) => Field::Unknown(used.span),
+            _ => Field::Missing,
+        }
+    }
+}
+
 impl<'a> Args<'a> {
     /// An argument as written.
     fn node(&self, key: &str) -> Option<&'a Node> {
@@ -211,34 +221,6 @@ impl<'a> Args<'a> {
     /// An argument after substituting a plain `{{ var }}`; `Err` when its value is unknown.
     fn resolved(&self, key: &str) -> Option<Result<&'a Node, ()>> {
         self.node(key).map(|n| substitute(n, self.vars))
-    }
-
-    fn field<T>(&self, key: &str, read: impl Fn(Option<&Node>) -> Field<T>) -> Field<T> {
-        match (self.node(key), self.resolved(key)) {
-            (Some(used), Some(Ok(value))) => field::used_at(read(Some(value)), used.span),
-            (Some(used), Some(Err(()))) => Field::Unknown(used.span),
-            _ => Field::Missing,
-        }
-    }
-
-    fn string(&self, key: &str) -> Field<String> {
-        self.field(key, field::string)
-    }
-
-    fn int(&self, key: &str) -> Field<i64> {
-        self.field(key, field::int)
-    }
-
-    fn boolean(&self, key: &str) -> Field<bool> {
-        self.field(key, |n| match n.map(|n| &n.kind) {
-            Some(NodeKind::Bool(b)) => Field::Known(Sp::new(*b, n.map_or(self.args.span, |n| n.span))),
-            Some(NodeKind::Null) | None => Field::Missing,
-            Some(_) => Field::Unknown(self.args.span),
-        })
-    }
-
-    fn parsed<T: std::str::FromStr>(&self, key: &str) -> Field<T> {
-        self.field(key, field::parsed)
     }
 
     fn items(&self, key: &str) -> impl Iterator<Item = &'a Node> + use<'a> {

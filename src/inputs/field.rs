@@ -108,6 +108,20 @@ pub fn replicas(node: Option<&Node>) -> Field<i64> {
     }
 }
 
+/// A boolean; the strings `"true"`/`"false"` count too (Heat `value_specs` and Ansible
+/// arguments are often written as strings).
+pub fn boolean(node: Option<&Node>) -> Field<bool> {
+    let Some(node) = node else { return Field::Missing };
+    let value = match &node.kind {
+        NodeKind::Null => return Field::Missing,
+        NodeKind::Bool(b) => Some(*b),
+        NodeKind::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        NodeKind::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    };
+    value.map_or(Field::Unknown(node.span), |b| Field::Known(Sp::new(b, node.span)))
+}
+
 /// A scalar parsed with `FromStr` (IP addresses, CIDRs); unparsable text is unknown, not wrong.
 pub fn parsed<T: std::str::FromStr>(node: Option<&Node>) -> Field<T> {
     match string(node) {
@@ -150,4 +164,31 @@ pub fn strings(node: Option<&Node>) -> Field<Vec<Sp<String>>> {
 /// The span of a key in a mapping (for findings about a key's presence).
 pub fn key_span(node: Option<&Node>, key: &str) -> Option<Span> {
     node?.entry(key).map(|(k, _)| k.span)
+}
+
+/// Typed reads over the arguments of a network manifest (Heat properties, Ansible module
+/// arguments): each reader only says how a key's node is found, after its own template
+/// resolution, and where a value counts as written.
+pub trait Arguments {
+    fn field<T>(&self, key: &str, read: impl Fn(Option<&Node>) -> Field<T>) -> Field<T>;
+
+    fn string(&self, key: &str) -> Field<String> {
+        self.field(key, string)
+    }
+
+    fn strings(&self, key: &str) -> Field<Vec<Sp<String>>> {
+        self.field(key, strings)
+    }
+
+    fn int(&self, key: &str) -> Field<i64> {
+        self.field(key, int)
+    }
+
+    fn boolean(&self, key: &str) -> Field<bool> {
+        self.field(key, boolean)
+    }
+
+    fn parsed<T: std::str::FromStr>(&self, key: &str) -> Field<T> {
+        self.field(key, parsed)
+    }
 }

@@ -6,12 +6,12 @@
 //! unknown), and every other function (`get_attr`, `str_replace`, …) is unknown. Values keep the
 //! span of the property they were written at, so findings point into the resource.
 
-use crate::inputs::field::{self, Field};
+use crate::inputs::field::{self, Arguments, Field};
 use crate::model::site::{
     FloatingIp, Network, Origin, Port, Ref, Router, RouterInterface, SecurityGroupRule, Segment, Site, Subnet,
 };
 use crate::source::{FileId, Sp, Span};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::Node;
 
 /// Whether a document is a Heat template.
 pub fn is_heat(root: &Node) -> bool {
@@ -142,6 +142,16 @@ enum Resolved<'a> {
     Unknown(Span),
 }
 
+impl Arguments for Props<'_> {
+    fn field<T>(&self, key: &str, read: impl Fn(Option<&Node>) -> Field<T>) -> Field<T> {
+        match self.value(key) {
+            None => Field::Missing,
+            Some(Resolved::Literal(node, span)) => field::used_at(read(Some(node)), span),
+            Some(Resolved::Resource(_, span) | Resolved::Unknown(span)) => Field::Unknown(span),
+        }
+    }
+}
+
 impl<'a> Props<'a> {
     fn get(&self, key: &str) -> Props<'a> {
         let node = match self.value(key) {
@@ -165,35 +175,6 @@ impl<'a> Props<'a> {
         list.iter().map(move |item| Props { node: Some(item), ..this })
     }
 
-    fn field<T>(&self, key: &str, read: impl Fn(Option<&Node>) -> Field<T>) -> Field<T> {
-        match self.value(key) {
-            None => Field::Missing,
-            Some(Resolved::Literal(node, span)) => field::used_at(read(Some(node)), span),
-            Some(Resolved::Resource(_, span) | Resolved::Unknown(span)) => Field::Unknown(span),
-        }
-    }
-
-    fn string(&self, key: &str) -> Field<String> {
-        self.field(key, field::string)
-    }
-
-    fn strings(&self, key: &str) -> Field<Vec<Sp<String>>> {
-        self.field(key, field::strings)
-    }
-
-    fn int(&self, key: &str) -> Field<i64> {
-        self.field(key, field::int)
-    }
-
-    fn parsed<T: std::str::FromStr>(&self, key: &str) -> Field<T> {
-        self.field(key, field::parsed)
-    }
-
-    /// A boolean; Heat also accepts the strings `"true"`/`"false"` (value_specs are often strings).
-    fn boolean(&self, key: &str) -> Field<bool> {
-        self.field(key, boolean)
-    }
-
     fn reference(&self, key: &str) -> Option<Ref> {
         Some(match self.value(key)? {
             Resolved::Resource(target, span) => {
@@ -211,18 +192,6 @@ impl<'a> Props<'a> {
     fn reference_any(&self, keys: &[&str]) -> Option<Ref> {
         keys.iter().find_map(|k| self.reference(k))
     }
-}
-
-fn boolean(node: Option<&Node>) -> Field<bool> {
-    let Some(node) = node else { return Field::Missing };
-    let value = match &node.kind {
-        NodeKind::Null => return Field::Missing,
-        NodeKind::Bool(b) => Some(*b),
-        NodeKind::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        NodeKind::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    };
-    value.map_or(Field::Unknown(node.span), |b| Field::Known(Sp::new(b, node.span)))
 }
 
 /// Resolves `get_param` (to the parameter's default) and `get_resource`; other intrinsic

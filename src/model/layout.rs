@@ -59,6 +59,18 @@ impl Layout {
     pub fn zone_names(&self) -> Vec<&str> {
         self.zones.iter().map(|z| z.value.as_str()).collect()
     }
+
+    /// The named AZs that hold control-plane members, each once, in order of first member
+    /// (empty when the control plane is unknown or all in the default AZ).
+    pub fn control_plane_zones(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for m in self.control_plane.iter().flatten() {
+            if !m.zone.is_empty() && !out.contains(&m.zone.as_str()) {
+                out.push(&m.zone);
+            }
+        }
+        out
+    }
 }
 
 pub(super) fn derive(cluster: &Cluster) -> Layout {

@@ -40,6 +40,11 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// `name` when it is known, else the logical name in the file (the Heat resource key).
+    fn display<'a>(&'a self, name: &'a Field<String>) -> &'a str {
+        name.value().map_or(self.key.value.as_str(), String::as_str)
+    }
+
     fn is(&self, file: FileId, key: &str) -> bool {
         self.file == file && self.key.value == key
     }
@@ -55,6 +60,13 @@ pub struct Network {
     pub segmentation_id: Field<i64>,
     pub external: Field<bool>,
     pub mtu: Field<i64>,
+}
+
+impl Network {
+    /// The network's name for messages.
+    pub fn display_name(&self) -> &str {
+        self.origin.display(&self.name)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -90,6 +102,27 @@ pub struct Router {
     /// Whether `ha` and `distributed` were both written as Heat properties, which Heat's own
     /// validation rejects together (through `value_specs` they pass and Neutron accepts them).
     pub heat_properties: bool,
+}
+
+impl Router {
+    /// The router's name for messages.
+    pub fn display_name(&self) -> &str {
+        self.origin.display(&self.name)
+    }
+
+    /// `ha: false`, read from the manifest (a missing flag is Neutron's default: unknown here).
+    pub fn not_ha(&self) -> Option<&Sp<bool>> {
+        self.ha.known().filter(|ha| !ha.value)
+    }
+
+    /// The single AZ the router is pinned to by `availability_zone_hints`, with the list's span.
+    pub fn pinned_az(&self) -> Option<(&str, Span)> {
+        let hints = self.availability_zone_hints.known()?;
+        match hints.value.as_slice() {
+            [az] => Some((az.value.as_str(), hints.span)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -142,18 +175,6 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn is_empty(&self) -> bool {
-        self.networks.is_empty()
-            && self.segments.is_empty()
-            && self.subnets.is_empty()
-            && self.routers.is_empty()
-            && self.router_interfaces.is_empty()
-            && self.ports.is_empty()
-            && self.floating_ips.is_empty()
-            && self.security_group_rules.is_empty()
-            && self.topologies.is_empty()
-    }
-
     /// Adds the objects of another file.
     pub fn extend(&mut self, other: Site) {
         self.networks.extend(other.networks);

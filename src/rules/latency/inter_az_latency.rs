@@ -21,9 +21,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .clusters
                 .iter()
                 .filter(|c| {
-                    let members = c.layout.control_plane.iter().flatten();
-                    let has = |az: &str| members.clone().any(|m| m.zone == az);
-                    has(&a.value) && has(&b.value)
+                    let zones = c.layout.control_plane_zones();
+                    zones.contains(&a.value.as_str()) && zones.contains(&b.value.as_str())
                 })
                 .map(|c| c.name.as_str())
                 .collect();

@@ -10,7 +10,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for cluster in &cx.model.clusters {
         for router in cx.model.site.fip_routers(cluster) {
             let Some(dvr) = router.distributed.known().filter(|d| d.value) else { continue };
-            let name = router.name.value().unwrap_or(&router.origin.key.value);
+            let name = router.display_name();
             out.push(
                 Diagnostic::new(
                     "SL207",

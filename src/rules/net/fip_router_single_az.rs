@@ -8,7 +8,7 @@ declare_rule!(FipRouterSingleAz, "SL208", "SL208-fip-router-single-az.yaml", che
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for cluster in &cx.model.clusters {
         for router in cx.model.site.fip_routers(cluster) {
-            let name = router.name.value().unwrap_or(&router.origin.key.value);
+            let name = router.display_name();
             let mut push = |span, message: String, label: String| {
                 out.push(
                     Diagnostic::new("SL208", span, message)
@@ -20,7 +20,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         .for_cluster(Some(&cluster.name)),
                 );
             };
-            if let Some(ha) = router.ha.known().filter(|h| !h.value) {
+            if let Some(ha) = router.not_ha() {
                 push(
                     ha.span,
                     format!(
@@ -31,10 +31,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "not HA".to_owned(),
                 );
             }
-            if let Some(hints) = router.availability_zone_hints.known().filter(|h| h.value.len() == 1) {
-                let az = hints.value.first().map_or("", |z| z.value.as_str());
+            if let Some((az, hints)) = router.pinned_az() {
                 push(
-                    hints.span,
+                    hints,
                     format!(
                         "router `{name}` carries the API/ingress floating IPs of `{}` and is pinned to {az}: losing \
                          {az} cuts API and ingress",

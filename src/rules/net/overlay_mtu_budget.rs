@@ -55,7 +55,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if pod.value <= budget {
                 continue;
             }
-            let net_name = network.name.value().unwrap_or(&network.origin.key.value);
+            let net_name = network.display_name();
             out.push(
                 Diagnostic::new(
                     "SL209",

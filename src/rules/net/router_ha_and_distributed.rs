@@ -12,7 +12,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !(ha.value && dvr.value) {
             continue;
         }
-        let name = router.name.value().unwrap_or(&router.origin.key.value);
+        let name = router.display_name();
         out.push(
             Diagnostic::new(
                 "SL210",

@@ -14,11 +14,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !stretched(cx, cluster, network) {
             continue;
         }
-        let net_name = network.name.value().unwrap_or(&network.origin.key.value);
+        let net_name = network.display_name();
         let mut push = |d: Diagnostic| out.push(d.for_cluster(Some(&cluster.name)));
         for router in site.routers_on(network) {
-            let router_name = router.name.value().unwrap_or(&router.origin.key.value);
-            if let Some(ha) = router.ha.known().filter(|ha| !ha.value) {
+            let router_name = router.display_name();
+            if let Some(ha) = router.not_ha() {
                 push(
                     Diagnostic::new(
                         "SL205",
@@ -33,12 +33,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help("set `ha: true` (ML2/OVS), or under OVN give the router gateway chassis in more than one AZ"),
                 );
             }
-            if let Some(hints) = router.availability_zone_hints.known().filter(|h| h.value.len() == 1) {
-                let az = hints.value.first().map_or("", |z| z.value.as_str());
+            if let Some((az, hints)) = router.pinned_az() {
                 push(
                     Diagnostic::new(
                         "SL205",
-                        hints.span,
+                        hints,
                         format!(
                             "router `{router_name}`, the gateway of stretched network `{net_name}`, is pinned to {az}: \
                              losing {az} takes the control plane's gateway with it"
@@ -50,8 +49,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         for topology in &site.topologies {
-            let gateways: Vec<_> =
-                topology.gateways.iter().filter(|g| g.network.value() == Some(net_name)).collect();
+            let gateways: Vec<_> = topology
+                .gateways
+                .iter()
+                .filter(|g| g.network.value().is_some_and(|n| n == net_name))
+                .collect();
             let zones: Vec<_> = gateways.iter().filter_map(|g| g.zone.known()).collect();
             let (Some(first), true) = (zones.first(), zones.len() == gateways.len()) else { continue };
             if zones.iter().any(|z| z.value != first.value) {
@@ -80,16 +82,6 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// Whether the network spans AZs: its physnet is bridged in several AZs (Site), or it carries
 /// control-plane members in several AZs.
 fn stretched(cx: &Context<'_>, cluster: &Cluster, network: &Network) -> bool {
-    let mut cp_zones: Vec<&str> = cluster
-        .layout
-        .control_plane
-        .iter()
-        .flatten()
-        .map(|m| m.zone.as_str())
-        .filter(|z| !z.is_empty())
-        .collect();
-    cp_zones.sort_unstable();
-    cp_zones.dedup();
     let physnet_zones = network.physical_network.value().map_or(0, |p| {
         cx.model
             .site
@@ -101,5 +93,5 @@ fn stretched(cx: &Context<'_>, cluster: &Cluster, network: &Network) -> bool {
             .max()
             .unwrap_or(0)
     });
-    cp_zones.len() > 1 || physnet_zones > 1
+    cluster.layout.control_plane_zones().len() > 1 || physnet_zones > 1
 }

@@ -18,7 +18,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let Some(zones) = declared.zones.known() else { continue };
-            let net_name = network.name.value().unwrap_or(&network.origin.key.value);
+            let net_name = network.display_name();
             let mut reported: Vec<&str> = Vec::new();
             for member in members.iter().filter(|m| !m.zone.is_empty()) {
                 if zones.value.iter().any(|z| z.value == member.zone)

@@ -27,7 +27,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     if segments < 2 {
                         continue;
                     }
-                    let net_name = network.name.value().unwrap_or(&network.origin.key.value);
+                    let net_name = network.display_name();
                     out.push(
                         Diagnostic::new(
                             "SL203",

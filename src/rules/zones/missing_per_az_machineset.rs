@@ -45,14 +45,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// AZs, such as `MasterAZ1..3` and `ComputeAZ1..3`): then only the compute AZs.
 fn required_zones<'a>(cluster: &'a Cluster, groups: &[WorkerGroup]) -> Vec<&'a str> {
     let all = cluster.layout.zones.iter().map(|z| z.value.as_str());
-    let control_plane: Vec<&str> = cluster
-        .layout
-        .control_plane
-        .iter()
-        .flatten()
-        .map(|m| m.zone.as_str())
-        .filter(|z| !z.is_empty())
-        .collect();
+    let control_plane = cluster.layout.control_plane_zones();
     let separate = !groups.is_empty()
         && !control_plane.is_empty()
         && !control_plane.iter().any(|z| groups.iter().any(|g| g.zone == *z));
