@@ -242,6 +242,13 @@ fn explain(key: &str, out: &mut dyn Write) -> Result<ExitStatus, Error> {
 /// A descriptor as plain text.
 pub fn explain_text(d: &Descriptor) -> String {
     let indent = |s: &str| s.trim_end().lines().map(|l| format!("    {l}\n")).collect::<String>();
+    let with_files = |main: &str, files: &std::collections::BTreeMap<String, String>| {
+        let mut text = indent(main);
+        for (name, content) in files {
+            text.push_str(&format!("  beside it, {name}:\n{}", indent(content)));
+        }
+        text
+    };
     format!(
         "{} {} ({})\n\n{}\n\nApplies to: {}\n\nWhy it matters\n{}\nHow to fix\n{}\nExample that fires\n{}\nExample that passes\n{}",
         d.code,
@@ -251,7 +258,7 @@ pub fn explain_text(d: &Descriptor) -> String {
         d.architectures.join(", "),
         indent(&d.rationale),
         indent(&d.fix),
-        indent(&d.examples.bad),
-        indent(&d.examples.good),
+        with_files(&d.examples.bad, &d.examples.bad_files),
+        with_files(&d.examples.good, &d.examples.good_files),
     )
 }

@@ -1,7 +1,8 @@
 //! Which files a run reads.
 //!
-//! Directories are walked (skipping `.git` and `target`); only `.yaml`/`.yml` files are read
-//! from them. A file named on the command line is read whatever its extension. When a file is
+//! Directories are walked (skipping `.git` and `target`); from them only the files that may be an
+//! input are read ([`kind`]): YAML, Terraform, and the `.cfg`/`.conf` files that may be load
+//! balancer configurations. A file named on the command line is read whatever its extension. When a file is
 //! named, the rest of its cluster is read too, for context only, so relational rules still work on
 //! a single-file pre-commit run: the walk goes up to the nearest folder holding an
 //! `install-config.yaml` (as ruff walks up for its config), and findings are reported only on
@@ -70,12 +71,31 @@ fn walk(dir: &Path) -> impl Iterator<Item = PathBuf> {
         })
         // Unreadable entries are skipped here; a file that fails to read later is reported.
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && is_yaml(e.path()))
+        .filter(|e| e.file_type().is_file() && kind(e.path()).is_some())
         .map(|e| clean(e.path()))
 }
 
-pub fn is_yaml(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+/// What a file may hold, by its name; the content decides what it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Yaml,
+    Terraform,
+    /// `haproxy.cfg`, `keepalived.conf` and their kin, recognised by content.
+    Config,
+}
+
+pub fn kind(path: &Path) -> Option<FileKind> {
+    let ext = path.extension()?;
+    let is = |e: &str| ext.eq_ignore_ascii_case(e);
+    if is("yaml") || is("yml") {
+        Some(FileKind::Yaml)
+    } else if is("tf") {
+        Some(FileKind::Terraform)
+    } else if is("cfg") || is("conf") {
+        Some(FileKind::Config)
+    } else {
+        None
+    }
 }
 
 fn clean(path: &Path) -> PathBuf {

@@ -5,7 +5,9 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::discover::Discovered;
-use crate::inputs::read_document;
+use crate::discover::FileKind;
+use crate::inputs::terraform::{self, TerraformFile};
+use crate::inputs::{Input, lb, read_document};
 use crate::model::Located;
 use crate::source::{FileId, SourceDb, SourceFile};
 use crate::yaml::{self, Parsed};
@@ -82,9 +84,12 @@ fn load_one(id: FileId, path: &Path) -> (String, LoadedFile, Vec<Located>) {
         problem,
         templated,
     };
-    // A file named on the command line without a YAML extension (a Terraform file, a
-    // haproxy.cfg) that is not YAML text is simply not an input: no parse error for it.
-    let yaml_named = crate::discover::is_yaml(path);
+    // A file named on the command line with another extension (a README, a script) that is
+    // not YAML text is simply not an input: no parse error for it. A `.cfg`/`.conf` file is an
+    // input only when its content is a load balancer's configuration.
+    let kind = crate::discover::kind(path);
+    let yaml_named = kind == Some(FileKind::Yaml);
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let not_an_input = || (String::new(), file(Parsed::default(), None, false), Vec::new());
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -95,11 +100,11 @@ fn load_one(id: FileId, path: &Path) -> (String, LoadedFile, Vec<Located>) {
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
-        Err(_) if !yaml_named => return not_an_input(),
+        Err(_) if !yaml_named && kind != Some(FileKind::Terraform) => return not_an_input(),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let message = if e.as_bytes().contains(&0) {
-                "binary file: not YAML text".to_owned()
+                "binary file: not text".to_owned()
             } else {
                 format!("not valid UTF-8 text (invalid byte at offset {offset})")
             };
@@ -108,17 +113,30 @@ fn load_one(id: FileId, path: &Path) -> (String, LoadedFile, Vec<Located>) {
         }
     };
     if let Some(offset) = text.find('\0') {
-        if !yaml_named {
+        if !yaml_named && kind != Some(FileKind::Terraform) {
             return not_an_input();
         }
-        let problem = ReadProblem { message: "binary file: not YAML text".to_owned(), offset };
+        let problem = ReadProblem { message: "binary file: not text".to_owned(), offset };
         return (text, file(Parsed::default(), Some(problem), false), Vec::new());
+    }
+    if kind == Some(FileKind::Terraform) {
+        let (problem, inputs) = match terraform::parse(&text) {
+            Ok(body) => {
+                let tf = TerraformFile { file: id, body };
+                (None, vec![Located { dir, input: Input::Terraform(Box::new(tf)) }])
+            }
+            Err(e) => (Some(ReadProblem { message: e.message, offset: e.offset }), Vec::new()),
+        };
+        return (text, file(Parsed::default(), problem, false), inputs);
+    }
+    if !yaml_named && let Some(config) = lb::read(id, &text) {
+        let inputs = vec![Located { dir, input: Input::LoadBalancer(Box::new(config)) }];
+        return (text, file(Parsed::default(), None, false), inputs);
     }
     let parsed = yaml::parse(id, &text);
     if !yaml_named && !parsed.errors.is_empty() {
         return not_an_input();
     }
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     // The trees go to the readers, which keep (by move) the raw subtrees rules need; the rest is
     // freed here, in parallel on the thread that built it. Keeping whole trees costs ~9× the text
     // in memory and a serial drop of every node when the run ends.

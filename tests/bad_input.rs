@@ -125,3 +125,40 @@ fn absurd_numbers_are_unknown_not_crashes() {
     assert_eq!(report.clusters.len(), 1);
     assert!(report.findings.iter().all(|f| f.code != "SL001"), "{:?}", report.findings);
 }
+
+#[test]
+fn terraform_that_does_not_parse_is_a_positioned_parse_error() {
+    let found =
+        findings_for("network.tf", b"resource \"openstack_networking_network_v2\" \"n\" {\n  name = \n}\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "SL001");
+    assert!(found[0].message.contains("Terraform"), "{}", found[0].message);
+    assert!(found[0].line >= 2, "{found:?}");
+}
+
+#[test]
+fn heat_reference_to_an_undefined_resource_is_unknown() {
+    let heat = "heat_template_version: 2018-08-31
+resources:
+  sub:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: nowhere}, cidr: 10.0.0.0/24}
+  port:
+    type: OS::Neutron::Port
+    properties: {network: {get_resource: nowhere}, security_groups: [{get_resource: missing}]}
+";
+    assert!(findings_for("stack.yaml", heat.as_bytes()).is_empty());
+}
+
+#[test]
+fn lb_configs_with_unknown_directives_and_broken_blocks_are_read_quietly() {
+    let haproxy = "global\n  frobnicate yes\nfrontend api\n  bind :6443\n  teleport now\n  default_backend\n";
+    assert!(findings_for("haproxy.cfg", haproxy.as_bytes()).is_empty());
+    let keepalived = "vrrp_instance X {\n  warp_drive on {\n  virtual_router_id 999999999999999999999\n";
+    assert!(findings_for("keepalived.conf", keepalived.as_bytes()).is_empty());
+}
+
+#[test]
+fn a_binary_cfg_file_is_not_an_input() {
+    assert!(findings_for("blob.cfg", b"\x00\x01\x02frontend x\n").is_empty());
+}

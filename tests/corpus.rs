@@ -9,6 +9,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use stretchlint::inputs::{Input, lb, terraform};
+use stretchlint::model::site::Site;
+use stretchlint::source::FileId;
 use stretchlint::yaml::{self, Node};
 use stretchlint::{Settings, lint_paths};
 
@@ -107,7 +110,7 @@ fn complete_install_configs_get_a_sensible_architecture() {
             continue;
         }
         let text = std::fs::read_to_string(&row.path).unwrap_or_default();
-        let parsed = yaml::parse(stretchlint::source::FileId(0), &text);
+        let parsed = yaml::parse(FileId(0), &text);
         let Some(want) = parsed.documents.first().and_then(|d| expected(&d.root)) else { continue };
         let report = lint_paths(std::slice::from_ref(&row.path), &Settings::default()).expect("scans");
         let got = report.clusters.first().map(|c| c.architecture.id).unwrap_or("none");
@@ -120,45 +123,99 @@ fn complete_install_configs_get_a_sensible_architecture() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
-/// Which Heat templates and Ansible playbooks of the corpus yield Neutron objects, and how many
-/// of each kind: a record to review when a reader changes.
+/// Which network manifests (Heat, Ansible, Terraform) and load balancer configurations of the
+/// corpus yield objects, and how many of each kind: a record to review when a reader changes.
 #[test]
 fn network_manifests_yield_neutron_objects() {
     let (root, rows) = corpus_or_skip!();
+    let kinds = ["heat-network", "ansible-network", "terraform-network", "haproxy", "keepalived"];
     let mut record = String::new();
-    for row in rows.iter().filter(|r| r.kind == "heat-network" || r.kind == "ansible-network") {
+    for row in rows.iter().filter(|r| kinds.contains(&r.kind.as_str())) {
         let rel = row.path.strip_prefix(&root).unwrap_or(&row.path).display().to_string();
         let text = std::fs::read_to_string(&row.path).unwrap_or_default();
-        let parsed = yaml::parse(stretchlint::source::FileId(0), &text);
-        let failed = !parsed.errors.is_empty();
-        let mut site = stretchlint::model::site::Site::default();
-        let mut found = false;
-        for doc in parsed.documents {
-            let mut inputs = Vec::new();
-            stretchlint::inputs::read_document(stretchlint::source::FileId(0), doc.root, &mut inputs);
-            for input in inputs {
-                if let stretchlint::inputs::Input::Network(part) = input {
-                    found = true;
-                    site.extend(*part);
-                }
-            }
-        }
-        let line = match (found, failed) {
-            (false, true) => "does not parse".to_owned(),
-            (false, false) => "no network manifest recognised".to_owned(),
-            (true, _) => format!(
-                "{} networks, {} segments, {} subnets, {} routers, {} interfaces, {} ports, {} FIPs, {} SG rules",
-                site.networks.len(),
-                site.segments.len(),
-                site.subnets.len(),
-                site.routers.len(),
-                site.router_interfaces.len(),
-                site.ports.len(),
-                site.floating_ips.len(),
-                site.security_group_rules.len()
-            ),
+        let line = match row.kind.as_str() {
+            "terraform-network" => terraform_line(&text),
+            "haproxy" | "keepalived" => lb_line(&text),
+            _ => yaml_line(&text),
         };
         record.push_str(&format!("{} {rel}: {line}\n", row.kind));
     }
     insta::assert_snapshot!(record);
+}
+
+fn yaml_line(text: &str) -> String {
+    let parsed = yaml::parse(FileId(0), text);
+    let failed = !parsed.errors.is_empty();
+    let mut site = Site::default();
+    let mut found = false;
+    for doc in parsed.documents {
+        let mut inputs = Vec::new();
+        stretchlint::inputs::read_document(FileId(0), doc.root, &mut inputs);
+        for input in inputs {
+            if let Input::Network(part) = input {
+                found = true;
+                site.extend(*part);
+            }
+        }
+    }
+    match (found, failed) {
+        (false, true) => "does not parse".to_owned(),
+        (false, false) => "no network manifest recognised".to_owned(),
+        (true, _) => counts(&site),
+    }
+}
+
+fn terraform_line(text: &str) -> String {
+    match terraform::parse(text) {
+        Err(e) => format!("does not parse: {}", e.message),
+        Ok(body) => {
+            let file = terraform::TerraformFile { file: FileId(0), body };
+            let site = terraform::read_module(&[&file]);
+            counts(&site)
+        }
+    }
+}
+
+fn lb_line(text: &str) -> String {
+    match lb::read(FileId(0), text) {
+        None => "not recognised".to_owned(),
+        Some(lb::LbConfig::Haproxy(h)) => {
+            let ports: Vec<String> = h
+                .frontends
+                .iter()
+                .flat_map(|f| &f.binds)
+                .map(|b| b.port.value().map_or("?".to_owned(), ToString::to_string))
+                .collect();
+            let servers: usize = h.backends.iter().map(|b| b.servers.len()).sum();
+            format!(
+                "haproxy, {} frontends (ports {}), {} backends, {servers} servers",
+                h.frontends.len(),
+                ports.join(" "),
+                h.backends.len()
+            )
+        }
+        Some(lb::LbConfig::Keepalived(k)) => {
+            let ids: Vec<String> = k
+                .instances
+                .iter()
+                .map(|i| i.virtual_router_id.value().map_or("?".to_owned(), ToString::to_string))
+                .collect();
+            format!("keepalived, {} instances (VRIDs {})", k.instances.len(), ids.join(" "))
+        }
+    }
+}
+
+fn counts(site: &Site) -> String {
+    format!(
+        "{} networks, {} segments, {} subnets, {} routers, {} interfaces, {} ports, {} FIPs, {} SGs, {} SG rules",
+        site.networks.len(),
+        site.segments.len(),
+        site.subnets.len(),
+        site.routers.len(),
+        site.router_interfaces.len(),
+        site.ports.len(),
+        site.floating_ips.len(),
+        site.security_groups.len(),
+        site.security_group_rules.len()
+    )
 }

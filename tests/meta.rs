@@ -79,10 +79,17 @@ fn every_rule_has_a_firing_and_a_silent_fixture() {
 fn descriptor_examples_fire_and_pass() {
     let mut failures = Vec::new();
     for d in catalogue() {
-        for (kind, text, should_fire) in [("bad", &d.examples.bad, true), ("good", &d.examples.good, false)] {
+        let e = &d.examples;
+        for (kind, text, files, should_fire) in
+            [("bad", &e.bad, &e.bad_files, true), ("good", &e.good, &e.good_files, false)]
+        {
             let dir = TempDir::new(&format!("{}-{kind}", d.code));
-            let file = dir.write("example.yaml", text);
-            let report = lint_paths(&[file], &Settings::only(&d.code)).expect("example lints");
+            dir.write("example.yaml", text);
+            for (name, content) in files {
+                dir.write(name, content);
+            }
+            let report =
+                lint_paths(std::slice::from_ref(&dir.0), &Settings::only(&d.code)).expect("example lints");
             let fired = report.findings.iter().any(|f| f.code == d.code);
             if fired != should_fire {
                 let got: Vec<String> =

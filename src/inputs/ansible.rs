@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use crate::inputs::field::{self, Arguments, Field};
 use crate::model::site::{
-    FloatingIp, Network, Origin, Port, Ref, Router, RouterInterface, SecurityGroupRule, Segment, Site, Subnet,
+    FloatingIp, Network, Origin, Port, Ref, Router, RouterInterface, SecurityGroup, SecurityGroupRule,
+    Segment, Site, Subnet,
 };
 use crate::source::{FileId, Sp};
 use crate::yaml::{Node, NodeKind, is_templated};
@@ -23,6 +24,7 @@ enum Module {
     Router,
     Port,
     FloatingIp,
+    SecurityGroup,
     SecurityGroupRule,
 }
 
@@ -35,6 +37,7 @@ fn module(key: &str) -> Option<Module> {
         "router" => Module::Router,
         "port" => Module::Port,
         "floating_ip" => Module::FloatingIp,
+        "security_group" => Module::SecurityGroup,
         "security_group_rule" => Module::SecurityGroupRule,
         _ => return None,
     })
@@ -178,6 +181,19 @@ fn read_task(site: &mut Site, file: FileId, task: &Node, vars: &HashMap<&str, &N
                 network: a.reference("network").unwrap_or_else(unknown),
                 fixed_ips,
                 allowed_address_pairs,
+                security_groups: a.node("security_groups").map(|list| {
+                    let refs = match substitute(list, vars) {
+                        Ok(l) => l
+                            .as_seq()
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|g| Args::reference_node(g, vars))
+                            .collect(),
+                        Err(()) => vec![Ref::Unknown(list.span)],
+                    };
+                    Sp::new(refs, list.span)
+                }),
+                port_security: a.boolean("port_security_enabled"),
                 origin,
             });
         }
@@ -187,8 +203,12 @@ fn read_task(site: &mut Site, file: FileId, task: &Node, vars: &HashMap<&str, &N
             address: a.parsed("floating_ip_address"),
             origin,
         }),
+        Module::SecurityGroup => {
+            site.security_groups.push(SecurityGroup { name: a.string("name"), origin });
+        }
         Module::SecurityGroupRule => site.security_group_rules.push(SecurityGroupRule {
             group: a.reference("security_group").unwrap_or_else(unknown),
+            direction: a.string("direction"),
             protocol: a.string("protocol"),
             remote_ip_prefix: a.string("remote_ip_prefix"),
             origin,

@@ -8,7 +8,8 @@
 
 use crate::inputs::field::{self, Arguments, Field};
 use crate::model::site::{
-    FloatingIp, Network, Origin, Port, Ref, Router, RouterInterface, SecurityGroupRule, Segment, Site, Subnet,
+    FloatingIp, Network, Origin, Port, Ref, Router, RouterInterface, SecurityGroup, SecurityGroupRule,
+    Segment, Site, Subnet,
 };
 use crate::source::{FileId, Sp, Span};
 use crate::yaml::Node;
@@ -95,6 +96,8 @@ fn read_resource(site: &mut Site, kind: &str, origin: Origin, p: &Props<'_>) {
                 network: p.reference_any(&["network", "network_id"]).unwrap_or(Ref::Unknown(origin.key.span)),
                 fixed_ips,
                 allowed_address_pairs,
+                security_groups: p.references("security_groups"),
+                port_security: p.boolean("port_security_enabled"),
                 origin,
             });
         }
@@ -105,12 +108,14 @@ fn read_resource(site: &mut Site, kind: &str, origin: Origin, p: &Props<'_>) {
             origin,
         }),
         "OS::Neutron::SecurityGroup" => {
+            site.security_groups.push(SecurityGroup { origin: origin.clone(), name: p.string("name") });
             let group =
                 Ref::Resource { file: origin.file, key: origin.key.value.clone(), span: origin.key.span };
             for rule in p.items("rules") {
                 site.security_group_rules.push(SecurityGroupRule {
                     origin: origin.clone(),
                     group: group.clone(),
+                    direction: rule.string("direction"),
                     protocol: rule.string("protocol"),
                     remote_ip_prefix: rule.string("remote_ip_prefix"),
                 });
@@ -118,6 +123,7 @@ fn read_resource(site: &mut Site, kind: &str, origin: Origin, p: &Props<'_>) {
         }
         "OS::Neutron::SecurityGroupRule" => site.security_group_rules.push(SecurityGroupRule {
             group: p.reference("security_group").unwrap_or(Ref::Unknown(origin.key.span)),
+            direction: p.string("direction"),
             protocol: p.string("protocol"),
             remote_ip_prefix: p.string("remote_ip_prefix"),
             origin,
@@ -176,16 +182,33 @@ impl<'a> Props<'a> {
     }
 
     fn reference(&self, key: &str) -> Option<Ref> {
-        Some(match self.value(key)? {
+        Some(self.reference_to(self.node?.get(key)?))
+    }
+
+    /// A list of references (`security_groups`), with the list's span.
+    fn references(&self, key: &str) -> Option<Sp<Vec<Ref>>> {
+        let span = self.node.and_then(|n| n.get(key))?.span;
+        let refs = match self.value(key)? {
+            Resolved::Literal(list, _) => {
+                list.as_seq().unwrap_or_default().iter().map(|item| self.reference_to(item)).collect()
+            }
+            Resolved::Resource(..) | Resolved::Unknown(_) => vec![Ref::Unknown(span)],
+        };
+        Some(Sp::new(refs, span))
+    }
+
+    /// A value read as a reference: a resource, a literal name or id, or unknown.
+    fn reference_to(&self, node: &Node) -> Ref {
+        match resolve(node, self.params) {
             Resolved::Resource(target, span) => {
                 Ref::Resource { file: self.file, key: target.to_owned(), span }
             }
-            Resolved::Literal(node, span) => match field::string(Some(node)) {
+            Resolved::Literal(n, span) => match field::string(Some(n)) {
                 Field::Known(v) => Ref::Named { value: v.value, span },
                 _ => Ref::Unknown(span),
             },
             Resolved::Unknown(span) => Ref::Unknown(span),
-        })
+        }
     }
 
     /// The first of several spellings that is present (`network` or the older `network_id`).

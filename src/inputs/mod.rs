@@ -7,9 +7,11 @@ pub mod ansible;
 pub mod field;
 pub mod heat;
 pub mod install_config;
+pub mod lb;
 pub mod machine_api;
 pub mod operator;
 pub mod site_file;
+pub mod terraform;
 
 use crate::source::FileId;
 use crate::yaml::{Node, NodeKind};
@@ -20,7 +22,7 @@ pub use machine_api::{ControlPlaneMachineSet, MachineKind, MachineObject};
 pub use operator::{Etcd, IngressController, NetworkOperator};
 
 /// A document recognised as one of the inputs.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Input {
     InstallConfig(Box<InstallConfig>),
     Machine(Box<MachineObject>),
@@ -32,6 +34,10 @@ pub enum Input {
     Network(Box<crate::model::site::Site>),
     /// A Site topology file.
     SiteFile(Box<site_file::Topology>),
+    /// One `.tf` file; read with the rest of its module when the model is built.
+    Terraform(Box<terraform::TerraformFile>),
+    /// A `haproxy.cfg` or `keepalived.conf`.
+    LoadBalancer(Box<lb::LbConfig>),
 }
 
 const INSTALL_CONFIG_VERSIONS: [&str; 3] = ["v1", "v1beta3", "v1beta4"];

@@ -120,7 +120,11 @@ fn attach(cluster: &mut Cluster, input: Input) {
             cluster.etcd.push(e);
         }
         // Install-configs start clusters; network objects go to the Site (`model::build`).
-        Input::InstallConfig(_) | Input::Network(_) | Input::SiteFile(_) => {}
+        Input::InstallConfig(_)
+        | Input::Network(_)
+        | Input::SiteFile(_)
+        | Input::Terraform(_)
+        | Input::LoadBalancer(_) => {}
     }
 }
 

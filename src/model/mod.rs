@@ -1,9 +1,8 @@
 //! The model the rules read: clusters (install-config + Machine API objects + operator configs)
 //! and, per cluster, its AZs and how control-plane members and workers are laid out over them.
 //!
-//! The network half (the Site: networks, segments, subnets, routers, L2 domains) joins here as a
-//! sibling of `clusters` when the network readers land; clusters then attach to it by network
-//! and subnet names, ids and VIP addresses.
+//! The network half (the Site: networks, segments, subnets, routers, load balancers) is a sibling
+//! of `clusters`; clusters attach to it by network and subnet names, ids and VIP addresses.
 
 mod group;
 mod layout;
@@ -68,9 +67,30 @@ impl Cluster {
         out
     }
 
+    /// The cluster's known API and ingress VIPs.
+    pub fn vips(&self) -> Vec<std::net::IpAddr> {
+        let mut out = self.api_vips();
+        out.extend(self.ingress_vips());
+        out
+    }
+
+    pub fn api_vips(&self) -> Vec<std::net::IpAddr> {
+        self.install_config.as_ref().map_or_else(Vec::new, |ic| known_ips(&ic.openstack.api_vips))
+    }
+
+    pub fn ingress_vips(&self) -> Vec<std::net::IpAddr> {
+        self.install_config.as_ref().map_or_else(Vec::new, |ic| known_ips(&ic.openstack.ingress_vips))
+    }
+
     pub fn machine_sets(&self) -> impl Iterator<Item = &MachineObject> {
         self.machines.iter().filter(|m| m.kind == crate::inputs::MachineKind::MachineSet)
     }
+}
+
+fn known_ips(
+    field: &crate::inputs::Field<Vec<crate::source::Sp<std::net::IpAddr>>>,
+) -> Vec<std::net::IpAddr> {
+    field.value().into_iter().flatten().map(|v| v.value).collect()
 }
 
 /// An input together with the folder of the file it came from.
@@ -84,12 +104,22 @@ pub struct Located {
 pub fn build(inputs: Vec<Located>) -> Model {
     let mut site = site::Site::default();
     let mut cluster_inputs = Vec::with_capacity(inputs.len());
+    let mut terraform = Vec::new();
     for located in inputs {
         match located.input {
             Input::Network(part) => site.extend(*part),
             Input::SiteFile(topology) => site.topologies.push(*topology),
+            Input::Terraform(file) => terraform.push((located.dir, *file)),
+            Input::LoadBalancer(config) => site.load_balancers.push((located.dir, *config)),
             _ => cluster_inputs.push(located),
         }
+    }
+    // A Terraform module is a folder: its files are read together.
+    terraform.sort_by(|a, b| a.0.cmp(&b.0));
+    for module in terraform.chunk_by(|a, b| a.0 == b.0) {
+        site.extend(crate::inputs::terraform::read_module(
+            &module.iter().map(|(_, f)| f).collect::<Vec<_>>(),
+        ));
     }
     let mut clusters = group::group(cluster_inputs);
     for cluster in &mut clusters {

@@ -10,6 +10,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use crate::inputs::Field;
+use crate::inputs::lb::{Haproxy, Keepalived, LbConfig, VrrpInstance};
 use crate::inputs::site_file::Topology;
 use crate::source::{FileId, Sp, Span};
 
@@ -140,6 +141,11 @@ pub struct Port {
     /// `(subnet, ip address)` per fixed IP.
     pub fixed_ips: Vec<(Option<Ref>, Field<IpAddr>)>,
     pub allowed_address_pairs: Vec<Field<String>>,
+    /// The port's security groups; `None` when not written (Neutron applies the project's
+    /// `default` group, whose rules the scan cannot see).
+    pub security_groups: Option<Sp<Vec<Ref>>>,
+    /// `port_security_enabled: false` turns filtering (and the need for VRRP rules) off.
+    pub port_security: Field<bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -151,10 +157,24 @@ pub struct FloatingIp {
 }
 
 #[derive(Clone, Debug)]
+pub struct SecurityGroup {
+    pub origin: Origin,
+    pub name: Field<String>,
+}
+
+impl SecurityGroup {
+    pub fn display_name(&self) -> &str {
+        self.origin.display(&self.name)
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct SecurityGroupRule {
     pub origin: Origin,
     /// The group the rule belongs to (the enclosing `OS::Neutron::SecurityGroup` for inline rules).
     pub group: Ref,
+    /// `ingress` (Neutron's default) or `egress`.
+    pub direction: Field<String>,
     pub protocol: Field<String>,
     pub remote_ip_prefix: Field<String>,
 }
@@ -169,9 +189,12 @@ pub struct Site {
     pub router_interfaces: Vec<RouterInterface>,
     pub ports: Vec<Port>,
     pub floating_ips: Vec<FloatingIp>,
+    pub security_groups: Vec<SecurityGroup>,
     pub security_group_rules: Vec<SecurityGroupRule>,
     /// Site topology files: AZs, physnets per AZ, physical gateways, inter-AZ latency.
     pub topologies: Vec<Topology>,
+    /// HAProxy and keepalived configurations, with the folder each was found in.
+    pub load_balancers: Vec<(std::path::PathBuf, LbConfig)>,
 }
 
 impl Site {
@@ -184,8 +207,10 @@ impl Site {
         self.router_interfaces.extend(other.router_interfaces);
         self.ports.extend(other.ports);
         self.floating_ips.extend(other.floating_ips);
+        self.security_groups.extend(other.security_groups);
         self.security_group_rules.extend(other.security_group_rules);
         self.topologies.extend(other.topologies);
+        self.load_balancers.extend(other.load_balancers);
     }
 
     /// The network a reference names: a resource of the same file, or a network by name.
@@ -204,6 +229,117 @@ impl Site {
             Ref::Named { value, .. } => self.subnets.iter().find(|s| s.name.value() == Some(value)),
             Ref::Unknown(_) => None,
         }
+    }
+
+    /// The segment a reference names (segments are referred to as resources).
+    pub fn segment(&self, r: &Ref) -> Option<&Segment> {
+        match r {
+            Ref::Resource { file, key, .. } => self.segments.iter().find(|s| s.origin.is(*file, key)),
+            Ref::Named { .. } | Ref::Unknown(_) => None,
+        }
+    }
+
+    /// The subnet whose CIDR holds an address.
+    pub fn subnet_containing(&self, ip: IpAddr) -> Option<&Subnet> {
+        self.subnets.iter().find(|s| s.cidr.value().is_some_and(|c| c.contains(&ip)))
+    }
+
+    /// The network an address sits on, through the subnet whose CIDR holds it.
+    pub fn network_of_address(&self, ip: IpAddr) -> Option<&Network> {
+        self.network(&self.subnet_containing(ip)?.network)
+    }
+
+    /// The AZs whose hosts bridge a physnet, as a Site topology states them.
+    pub fn physnet_zones(&self, physnet: &str) -> Option<&[Sp<String>]> {
+        self.topologies
+            .iter()
+            .flat_map(|t| &t.physical_networks)
+            .find(|p| p.name.value().is_some_and(|n| n == physnet))
+            .and_then(|p| p.zones.value())
+            .map(Vec::as_slice)
+    }
+
+    /// The one AZ an address belongs to: the physnet of its subnet's segment (or of its
+    /// network) is bridged in a single AZ. `None` when that cannot be told.
+    pub fn zone_of_address(&self, ip: IpAddr) -> Option<&str> {
+        let subnet = self.subnet_containing(ip)?;
+        let physnet = match subnet.segment.as_ref().and_then(|s| self.segment(s)) {
+            Some(segment) => segment.physical_network.value(),
+            None => self.network(&subnet.network)?.physical_network.value(),
+        }?;
+        match self.physnet_zones(physnet)? {
+            [zone] => Some(zone.value.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The HAProxy configurations that serve a cluster: one binding the cluster's API or ingress
+    /// VIP, or kept in the cluster's folder; failing those, one whose servers are all in the
+    /// cluster's machine network, when no other cluster's is.
+    pub fn haproxy_for<'a>(
+        &'a self,
+        cluster: &crate::model::Cluster,
+        clusters: &[crate::model::Cluster],
+    ) -> Vec<&'a Haproxy> {
+        let configs = || {
+            self.load_balancers.iter().filter_map(|(dir, c)| match c {
+                LbConfig::Haproxy(h) => Some((dir, h)),
+                LbConfig::Keepalived(_) => None,
+            })
+        };
+        let vips = cluster.vips();
+        let direct: Vec<&Haproxy> = configs()
+            .filter(|(dir, h)| {
+                dir.starts_with(&cluster.root)
+                    || h.frontends.iter().flat_map(|f| &f.binds).any(|b| {
+                        b.address
+                            .value()
+                            .and_then(|a| a.parse::<IpAddr>().ok())
+                            .is_some_and(|a| vips.contains(&a))
+                    })
+            })
+            .map(|(_, h)| h)
+            .collect();
+        if !direct.is_empty() {
+            return direct;
+        }
+        let serves = |c: &crate::model::Cluster, h: &Haproxy| {
+            let cidrs = c.install_config.as_ref().and_then(|ic| ic.networking.machine_network.value());
+            let mut servers = h.backends.iter().flat_map(|b| &b.servers).filter_map(|s| s.ip()).peekable();
+            servers.peek().is_some()
+                && servers.all(|ip| cidrs.is_some_and(|c| c.iter().any(|n| n.value.contains(&ip))))
+        };
+        configs()
+            .map(|(_, h)| h)
+            .filter(|h| serves(cluster, h) && clusters.iter().filter(|c| serves(c, h)).count() == 1)
+            .collect()
+    }
+
+    /// The keepalived instances in the scan.
+    pub fn vrrp_instances(&self) -> impl Iterator<Item = (&Keepalived, &VrrpInstance)> {
+        self.load_balancers
+            .iter()
+            .filter_map(|(_, c)| match c {
+                LbConfig::Keepalived(k) => Some(k),
+                LbConfig::Haproxy(_) => None,
+            })
+            .flat_map(|k| k.instances.iter().map(move |i| (k, i)))
+    }
+
+    /// The security group a reference names.
+    pub fn security_group(&self, r: &Ref) -> Option<&SecurityGroup> {
+        match r {
+            Ref::Resource { file, key, .. } => self.security_groups.iter().find(|g| g.origin.is(*file, key)),
+            Ref::Named { value, .. } => self.security_groups.iter().find(|g| g.name.value() == Some(value)),
+            Ref::Unknown(_) => None,
+        }
+    }
+
+    /// The rules of a security group, inline or separate.
+    pub fn rules_of<'a>(&'a self, group: &'a SecurityGroup) -> impl Iterator<Item = &'a SecurityGroupRule> {
+        self.security_group_rules
+            .iter()
+            .filter(move |r| self.security_group(&r.group).is_some_and(|g| g.origin == group.origin))
     }
 
     /// Subnets with this name.
@@ -233,6 +369,25 @@ impl Site {
                 .flat_map(|n| self.subnets_named(n))
                 .find_map(|s| self.network(&s.network))
         })
+    }
+
+    /// The networks a machine's provider spec attaches it to, by network and subnet names; `None`
+    /// when one of them is not in the scan (an id, a network defined elsewhere) or none is named.
+    pub fn networks_of_machine(
+        &self,
+        provider: &crate::inputs::machine_api::ProviderSpec,
+    ) -> Option<Vec<&Network>> {
+        let by_network = provider
+            .networks
+            .iter()
+            .map(|n| self.networks.iter().find(|net| net.name.value() == Some(&n.value)));
+        let by_subnet = provider
+            .subnets
+            .iter()
+            .map(|s| self.subnets_named(&s.value).next().and_then(|s| self.network(&s.network)));
+        let mut out = by_network.chain(by_subnet).collect::<Option<Vec<_>>>()?;
+        out.dedup_by(|a, b| a.origin == b.origin);
+        (!out.is_empty()).then_some(out)
     }
 
     /// The routers with an interface on a subnet of `network`.

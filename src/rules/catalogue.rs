@@ -22,12 +22,18 @@ pub struct Descriptor {
     pub examples: Examples,
 }
 
-/// A bad example (must fire) and a good one (must not); each is a YAML stream linted as one file.
+/// A bad example (must fire) and a good one (must not); each is a YAML stream linted as one file,
+/// with, for rules that read other inputs (a `haproxy.cfg`, a `.tf` module), those files beside it.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
     pub bad: String,
     pub good: String,
+    /// File name → content, written beside the bad example.
+    #[serde(default, rename = "bad-files")]
+    pub bad_files: std::collections::BTreeMap<String, String>,
+    #[serde(default, rename = "good-files")]
+    pub good_files: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
@@ -77,7 +83,12 @@ static CATALOGUE: LazyLock<Vec<Descriptor>> = LazyLock::new(|| {
                 summary: format!("invalid descriptor: {err}"),
                 rationale: String::new(),
                 fix: String::new(),
-                examples: Examples { bad: String::new(), good: String::new() },
+                examples: Examples {
+                    bad: String::new(),
+                    good: String::new(),
+                    bad_files: Default::default(),
+                    good_files: Default::default(),
+                },
             })
         })
         .collect()

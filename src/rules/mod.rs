@@ -6,6 +6,7 @@
 mod catalogue;
 mod hygiene;
 mod latency;
+mod lb;
 mod load;
 mod net;
 mod suggest;
@@ -77,7 +78,12 @@ pub static ALL: &[&dyn Rule] = &[
     &net::fip_router_single_az::FipRouterSingleAz,
     &net::overlay_mtu_budget::OverlayMtuBudget,
     &net::router_ha_and_distributed::RouterHaAndDistributed,
+    &net::vrrp_blocked_by_security_group::VrrpBlockedBySecurityGroup,
+    &net::ingress_vip_unreachable::IngressVipUnreachable,
     &vrrp::vrrp_id_collision::VrrpIdCollision,
+    &vrrp::vrrp_id_collision_external::VrrpIdCollisionExternal,
+    &lb::external_lb_missing_frontend::ExternalLbMissingFrontend,
+    &lb::external_lb_not_az_redundant::ExternalLbNotAzRedundant,
     &hygiene::deprecated_field::DeprecatedField,
     &hygiene::conflicting_deprecated_field::ConflictingDeprecatedField,
     &hygiene::cluster_name_invalid::ClusterNameInvalid,

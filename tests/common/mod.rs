@@ -54,7 +54,7 @@ impl Drop for TempDir {
 /// `(file, line)` expectations written in fixtures as `# expect: SL101 at 12, 30`.
 pub fn expectations(path: &Path, code: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
-    for file in yaml_files(path) {
+    for file in input_files(path) {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         let display = stretchlint::source::display_path(&file);
         for line in text.lines() {
@@ -74,7 +74,8 @@ pub fn expectations(path: &Path, code: &str) -> Vec<(String, usize)> {
     out
 }
 
-pub fn yaml_files(path: &Path) -> Vec<PathBuf> {
+/// The files of a fixture that may carry expectations: every input kind whose comments start with `#`.
+pub fn input_files(path: &Path) -> Vec<PathBuf> {
     if path.is_file() {
         return vec![path.to_path_buf()];
     }
@@ -90,7 +91,8 @@ fn walkdir_like(dir: &Path) -> Vec<PathBuf> {
         let p = e.path();
         if p.is_dir() {
             out.extend(walkdir_like(&p));
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+        } else if p.extension().is_some_and(|x| ["yaml", "yml", "tf", "cfg", "conf"].iter().any(|e| x == *e))
+        {
             out.push(p);
         }
     }

@@ -2,6 +2,7 @@
 pub mod api_ingress_vip_equal;
 pub mod dvr_on_fip_router;
 pub mod fip_router_single_az;
+pub mod ingress_vip_unreachable;
 pub mod machine_subnet_outside_machine_network;
 pub mod overlay_mtu_budget;
 pub mod router_ha_and_distributed;
@@ -9,3 +10,4 @@ pub mod single_gateway_stretched_l2;
 pub mod stretched_l2_missing_in_az;
 pub mod vip_on_routed_network;
 pub mod vip_outside_machine_network;
+pub mod vrrp_blocked_by_security_group;
