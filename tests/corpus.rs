@@ -152,10 +152,12 @@ fn yaml_line(text: &str) -> String {
         let mut inputs = Vec::new();
         stretchlint::inputs::read_document(FileId(0), doc.root, &mut inputs);
         for input in inputs {
-            if let Input::Network(part) = input {
-                found = true;
-                site.extend(*part);
+            match input {
+                Input::Network(part) => site.extend(*part),
+                Input::Playbook(p) => site.extend(stretchlint::inputs::ansible::read(p.file, &p.root, &[])),
+                _ => continue,
             }
+            found = true;
         }
     }
     match (found, failed) {

@@ -1,8 +1,10 @@
 //! Ansible playbooks and task files that create the network with the `openstack.cloud` modules
 //! (or their legacy `os_*` names, DOMAIN.md §D.5).
 //!
-//! A value written as `"{{ var }}"` takes the play's `vars` entry when that is a literal; any other
-//! template expression is unknown. `state: absent` tasks delete objects and are skipped. The
+//! A value written as `"{{ var }}"` takes the play's `vars` entry, or else the variable of a YAML
+//! inventory in the playbook's folder (or above it), when that is a literal; any other template
+//! expression is unknown. Playbooks are therefore read when the model is built, once every
+//! inventory of the scan is known. `state: absent` tasks delete objects and are skipped. The
 //! modules cannot set a router's `ha` or `distributed` flag, so those stay missing.
 
 use std::collections::HashMap;
@@ -57,20 +59,81 @@ pub fn is_ansible(root: &Node) -> bool {
     uses_module(root)
 }
 
-/// The Neutron objects a playbook or task file creates.
-pub fn read(file: FileId, root: &Node) -> Site {
+/// A playbook or task file, kept until the inventories beside it are known.
+#[derive(Debug)]
+pub struct Playbook {
+    pub file: FileId,
+    pub root: Node,
+}
+
+/// The variables a YAML inventory sets.
+#[derive(Debug)]
+pub struct Inventory {
+    pub file: FileId,
+    pub vars: Vec<(String, Node)>,
+}
+
+/// Whether a document is a YAML inventory: `all:` holding `hosts`, `children` or `vars`.
+pub fn is_inventory(root: &Node) -> bool {
+    root.as_map().is_some_and(|m| m.len() == 1)
+        && root
+            .get("all")
+            .is_some_and(|all| ["hosts", "children", "vars"].iter().any(|k| all.get(k).is_some()))
+}
+
+/// An inventory's variables, least specific first (`all.vars`, group vars, host vars), so that a
+/// later entry wins as in Ansible's precedence.
+pub fn read_inventory(file: FileId, mut root: Node) -> Inventory {
+    fn group(node: Node, vars: &mut Vec<(String, Node)>, hosts: &mut Vec<(String, Node)>, depth: usize) {
+        let NodeKind::Map(entries) = node.kind else { return };
+        for (key, value) in entries {
+            match (key.as_str(), value.kind) {
+                (Some("vars"), NodeKind::Map(v)) => vars.extend(named(v)),
+                (Some("hosts"), NodeKind::Map(h)) => {
+                    for (_, host) in h {
+                        if let NodeKind::Map(v) = host.kind {
+                            hosts.extend(named(v));
+                        }
+                    }
+                }
+                // Group nesting is shallow in practice; the YAML budget bounds it anyway.
+                (Some("children"), NodeKind::Map(children)) if depth < 16 => {
+                    for (_, child) in children {
+                        group(child, vars, hosts, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    fn named(entries: Vec<(Node, Node)>) -> impl Iterator<Item = (String, Node)> {
+        entries.into_iter().filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v)))
+    }
+    let (mut vars, mut hosts) = (Vec::new(), Vec::new());
+    if let Some(all) = root.take_path(&["all"]) {
+        group(all, &mut vars, &mut hosts, 0);
+    }
+    vars.append(&mut hosts);
+    Inventory { file, vars }
+}
+
+/// The Neutron objects a playbook or task file creates; `inventory` holds the variables of the
+/// inventories beside it (a play's own `vars` win over them).
+pub fn read(file: FileId, root: &Node, inventory: &[&Inventory]) -> Site {
     let mut site = Site::default();
-    let no_vars = HashMap::new();
+    let base: HashMap<&str, &Node> =
+        inventory.iter().flat_map(|i| &i.vars).map(|(k, v)| (k.as_str(), v)).collect();
     for item in root.as_seq().unwrap_or_default() {
         if item.get("hosts").is_some() || item.get("tasks").is_some() {
-            let vars = play_vars(item);
+            let mut vars = base.clone();
+            vars.extend(play_vars(item));
             for list in ["pre_tasks", "tasks", "post_tasks"] {
                 if let Some(tasks) = item.get(list) {
                     read_tasks(&mut site, file, tasks, &vars);
                 }
             }
         } else {
-            read_task(&mut site, file, item, &no_vars);
+            read_task(&mut site, file, item, &base);
         }
     }
     site
@@ -311,7 +374,7 @@ mod tests {
         let parsed = yaml::parse(FileId(0), text);
         let root = &parsed.documents[0].root;
         assert!(is_ansible(root));
-        let site = read(FileId(0), root);
+        let site = read(FileId(0), root, &[]);
         assert_eq!(site.networks.len(), 1);
         assert_eq!(site.networks[0].name.value().map(String::as_str), Some("stretched-cp"));
         let subnet = &site.subnets[0];
@@ -320,5 +383,41 @@ mod tests {
         assert!(site.network(&subnet.network).is_some());
         let at = text.find("'{{ cidr }}'").unwrap_or_default();
         assert_eq!(subnet.cidr.span().map(|s| s.start as usize), Some(at));
+    }
+}
+
+#[cfg(test)]
+mod inventory_tests {
+    use super::*;
+    use crate::yaml;
+
+    #[test]
+    fn inventory_host_vars_fill_playbook_templates_and_play_vars_win() {
+        let inventory = "all:
+  vars:
+    os_net: from-all
+    os_cidr: 10.9.0.0/16
+  hosts:
+    localhost:
+      ansible_connection: local
+      os_cidr: 10.0.0.0/16
+";
+        let playbook = "- hosts: localhost
+  vars:
+    os_net: from-play
+  tasks:
+  - openstack.cloud.network: {name: '{{ os_net }}'}
+  - openstack.cloud.subnet: {name: s, network_name: '{{ os_net }}', cidr: '{{ os_cidr }}'}
+";
+        let inv_root = yaml::parse(FileId(1), inventory).documents.remove(0).root;
+        assert!(is_inventory(&inv_root));
+        let inv = read_inventory(FileId(1), inv_root);
+        let parsed = yaml::parse(FileId(0), playbook);
+        let site = read(FileId(0), &parsed.documents[0].root, &[&inv]);
+        assert_eq!(site.networks[0].name.value().map(String::as_str), Some("from-play"));
+        assert_eq!(site.subnets[0].cidr.value().map(ToString::to_string).as_deref(), Some("10.0.0.0/16"));
+        // The value is reported where the playbook uses it.
+        let at = playbook.find("'{{ os_cidr }}'").unwrap();
+        assert_eq!(site.subnets[0].cidr.span().map(|s| s.start as usize), Some(at));
     }
 }

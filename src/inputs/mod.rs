@@ -30,8 +30,12 @@ pub enum Input {
     NetworkOperator(NetworkOperator),
     IngressController(IngressController),
     Etcd(Etcd),
-    /// The Neutron objects of one network manifest (a Heat template, an Ansible playbook).
+    /// The Neutron objects of one network manifest (a Heat template).
     Network(Box<crate::model::site::Site>),
+    /// An Ansible playbook or task file; read with the inventories beside it when the model is built.
+    Playbook(Box<ansible::Playbook>),
+    /// A YAML Ansible inventory: variables for the playbooks beside it.
+    Inventory(Box<ansible::Inventory>),
     /// A Site topology file.
     SiteFile(Box<site_file::Topology>),
     /// One `.tf` file; read with the rest of its module when the model is built.
@@ -53,6 +57,7 @@ enum Class {
     Etcd,
     Heat,
     Ansible,
+    Inventory,
     SiteFile,
     Other,
 }
@@ -71,6 +76,9 @@ fn classify(root: &Node) -> Class {
     }
     if ansible::is_ansible(root) {
         return Class::Ansible;
+    }
+    if ansible::is_inventory(root) {
+        return Class::Inventory;
     }
     match (api_version, kind) {
         (v, None | Some("InstallConfig")) if is_install_config(root, v) => Class::InstallConfig,
@@ -121,7 +129,8 @@ pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
         Class::IngressController => Input::IngressController(operator::read_ingress(file, &root)),
         Class::Etcd => Input::Etcd(operator::read_etcd(file, &root)),
         Class::Heat => Input::Network(Box::new(heat::read(file, &root))),
-        Class::Ansible => Input::Network(Box::new(ansible::read(file, &root))),
+        Class::Ansible => Input::Playbook(Box::new(ansible::Playbook { file, root })),
+        Class::Inventory => Input::Inventory(Box::new(ansible::read_inventory(file, root))),
         Class::SiteFile => Input::SiteFile(Box::new(site_file::read(file, &root))),
         Class::Other => return,
     };

@@ -12,6 +12,8 @@ pub struct NetworkOperator {
     /// `ovnKubernetesConfig.mtu`, or `openshiftSDNConfig.mtu`.
     pub mtu: Field<i64>,
     pub network_type: Field<String>,
+    /// `spec.migration.mtu.machine.to`: the node NIC MTU an MTU migration sets.
+    pub machine_mtu: Field<i64>,
 }
 
 /// `IngressController` (`operator.openshift.io/v1`).
@@ -35,7 +37,12 @@ pub fn read_network(file: FileId, root: &Node) -> NetworkOperator {
         Field::Missing => field::int(net.and_then(|n| n.path(&["openshiftSDNConfig", "mtu"]))),
         mtu => mtu,
     };
-    NetworkOperator { file, mtu, network_type: field::string(net.and_then(|n| n.get("type"))) }
+    NetworkOperator {
+        file,
+        mtu,
+        network_type: field::string(net.and_then(|n| n.get("type"))),
+        machine_mtu: field::int(root.path(&["spec", "migration", "mtu", "machine", "to"])),
+    }
 }
 
 pub fn read_ingress(file: FileId, root: &Node) -> IngressController {

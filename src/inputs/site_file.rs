@@ -27,6 +27,8 @@ static VALIDATOR: LazyLock<Option<jsonschema::Validator>> = LazyLock::new(|| {
 pub struct Topology {
     pub file: FileId,
     pub zones: Field<Vec<Sp<String>>>,
+    /// MTU of the physical network under the tenant overlays.
+    pub underlay_mtu: Field<i64>,
     pub physical_networks: Vec<PhysicalNetwork>,
     pub gateways: Vec<Gateway>,
     pub latency: Vec<Latency>,
@@ -67,6 +69,7 @@ pub fn read(file: FileId, root: &Node) -> Topology {
     Topology {
         file,
         zones: field::strings(spec.and_then(|s| s.get("zones"))),
+        underlay_mtu: field::int(spec.and_then(|s| s.get("underlayMtu"))),
         physical_networks: items("physicalNetworks")
             .iter()
             .map(|p| PhysicalNetwork {

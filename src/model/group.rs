@@ -124,6 +124,8 @@ fn attach(cluster: &mut Cluster, input: Input) {
         | Input::Network(_)
         | Input::SiteFile(_)
         | Input::Terraform(_)
+        | Input::Playbook(_)
+        | Input::Inventory(_)
         | Input::LoadBalancer(_) => {}
     }
 }

@@ -105,12 +105,15 @@ pub fn build(inputs: Vec<Located>) -> Model {
     let mut site = site::Site::default();
     let mut cluster_inputs = Vec::with_capacity(inputs.len());
     let mut terraform = Vec::new();
+    let (mut playbooks, mut inventories) = (Vec::new(), Vec::new());
     for located in inputs {
         match located.input {
             Input::Network(part) => site.extend(*part),
             Input::SiteFile(topology) => site.topologies.push(*topology),
             Input::Terraform(file) => terraform.push((located.dir, *file)),
             Input::LoadBalancer(config) => site.load_balancers.push((located.dir, *config)),
+            Input::Playbook(p) => playbooks.push((located.dir, *p)),
+            Input::Inventory(i) => inventories.push((located.dir, *i)),
             _ => cluster_inputs.push(located),
         }
     }
@@ -120,6 +123,12 @@ pub fn build(inputs: Vec<Located>) -> Model {
         site.extend(crate::inputs::terraform::read_module(
             &module.iter().map(|(_, f)| f).collect::<Vec<_>>(),
         ));
+    }
+    // An inventory serves the playbooks of its folder and below; the nearest one wins.
+    inventories.sort_by_key(|(dir, _)| dir.components().count());
+    for (dir, playbook) in &playbooks {
+        let beside: Vec<_> = inventories.iter().filter(|(d, _)| dir.starts_with(d)).map(|(_, i)| i).collect();
+        site.extend(crate::inputs::ansible::read(playbook.file, &playbook.root, &beside));
     }
     let mut clusters = group::group(cluster_inputs);
     for cluster in &mut clusters {

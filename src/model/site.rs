@@ -326,6 +326,20 @@ impl Site {
             .flat_map(|k| k.instances.iter().map(move |i| (k, i)))
     }
 
+    /// The subnet of a routed network whose segment sits in `az` alone (its physnet is bridged
+    /// only there, as a Site topology states).
+    pub fn segment_subnet_in(&self, network: &Network, az: &str) -> Option<&Subnet> {
+        self.subnets.iter().find(|s| {
+            self.network(&s.network).is_some_and(|n| n.origin == network.origin)
+                && s.segment
+                    .as_ref()
+                    .and_then(|r| self.segment(r))
+                    .and_then(|seg| seg.physical_network.value())
+                    .and_then(|p| self.physnet_zones(p))
+                    .is_some_and(|zones| matches!(zones, [z] if z.value == az))
+        })
+    }
+
     /// The security group a reference names.
     pub fn security_group(&self, r: &Ref) -> Option<&SecurityGroup> {
         match r {

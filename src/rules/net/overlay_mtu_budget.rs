@@ -1,8 +1,8 @@
-use crate::diagnostic::Diagnostic;
-use crate::inputs::Field;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Cluster;
 use crate::model::site::Network;
 use crate::rules::{Context, declare_rule};
+use crate::source::Sp;
 
 declare_rule!(OverlayMtuBudget, "SL209", "SL209-overlay-mtu-budget.yaml", check);
 
@@ -21,7 +21,7 @@ fn cni_overhead(cluster: &Cluster) -> Option<(i64, String)> {
     }
 }
 
-/// The networks the cluster's machines are attached to, with a known MTU.
+/// The networks the cluster's machines are attached to.
 fn node_networks<'a>(cx: &'a Context<'_>, cluster: &Cluster) -> Vec<&'a Network> {
     let site = &cx.model.site;
     let mut out: Vec<&Network> = site.control_plane_network(cluster).into_iter().collect();
@@ -34,22 +34,26 @@ fn node_networks<'a>(cx: &'a Context<'_>, cluster: &Cluster) -> Vec<&'a Network>
             }
         }
     }
-    out.retain(|n| n.mtu.known().is_some());
     out
 }
 
+/// Below this pod MTU, double encapsulation is costing real throughput (DOMAIN.md §D.7).
+const LOW_POD_MTU: i64 = 1400;
+/// The physical MTU on which a pod MTU under 1400 means double encapsulation, not a choice.
+const STANDARD_MTU: i64 = 1500;
+
 /// The pod MTU must leave room for the CNI's own encapsulation inside the node NIC, whose MTU
 /// Neutron gives from the network (DOMAIN.md §D.7); a larger pod MTU drops or fragments packets.
+/// A node MTU above the Neutron network's drops packets one layer down.
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for cluster in &cx.model.clusters {
-        let Some(pod) = cluster.network_operator.iter().find_map(|n| match &n.mtu {
-            Field::Known(m) => Some(m),
-            _ => None,
-        }) else {
-            continue;
-        };
+        let networks = node_networks(cx, cluster);
+        for machine in cluster.network_operator.iter().filter_map(|n| n.machine_mtu.known()) {
+            node_mtu_too_large(cluster, machine, &networks, out);
+        }
+        let Some(pod) = cluster.network_operator.iter().find_map(|n| n.mtu.known()) else { continue };
         let Some((overhead, cni)) = cni_overhead(cluster) else { continue };
-        for network in node_networks(cx, cluster) {
+        for network in &networks {
             let Some(mtu) = network.mtu.known() else { continue };
             let budget = mtu.value - overhead;
             if pod.value <= budget {
@@ -75,5 +79,79 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .for_cluster(Some(&cluster.name)),
             );
         }
+        double_encapsulation(cx, cluster, pod, &networks, out);
     }
+}
+
+fn node_mtu_too_large(
+    cluster: &Cluster,
+    machine: &Sp<i64>,
+    networks: &[&Network],
+    out: &mut Vec<Diagnostic>,
+) {
+    for network in networks {
+        let Some(mtu) = network.mtu.known().filter(|m| machine.value > m.value) else { continue };
+        out.push(
+            Diagnostic::new(
+                "SL209",
+                machine.span,
+                format!(
+                    "node MTU {} is larger than the MTU {} of Neutron network `{}`: frames between nodes are dropped",
+                    machine.value,
+                    mtu.value,
+                    network.display_name()
+                ),
+            )
+            .with_label(format!("more than {}", mtu.value))
+            .with_secondary(mtu.span, format!("Neutron network MTU {}", mtu.value))
+            .with_help(format!("set `machine.to` to {} or less, or raise the Neutron network's MTU first", mtu.value))
+            .for_cluster(Some(&cluster.name)),
+        );
+    }
+}
+
+/// A pod MTU under 1400 on tenant overlays carried by a 1500-byte underlay: Neutron's tunnel and
+/// the CNI's each take their share (a warning: it works, slowly).
+fn double_encapsulation(
+    cx: &Context<'_>,
+    cluster: &Cluster,
+    pod: &Sp<i64>,
+    networks: &[&Network],
+    out: &mut Vec<Diagnostic>,
+) {
+    if pod.value >= LOW_POD_MTU {
+        return;
+    }
+    let Some(underlay) = cx.model.site.topologies.iter().find_map(|t| t.underlay_mtu.known()) else { return };
+    if underlay.value > STANDARD_MTU {
+        return;
+    }
+    let Some(overlay) = networks
+        .iter()
+        .find(|n| n.network_type.value().is_some_and(|t| matches!(t.as_str(), "vxlan" | "geneve" | "gre")))
+    else {
+        return;
+    };
+    let kind = overlay.network_type.value().map_or("overlay", String::as_str);
+    out.push(
+        Diagnostic::new(
+            "SL209",
+            pod.span,
+            format!(
+                "pod MTU {} on {kind} network `{}` over a {}-byte underlay: two encapsulations leave pods less than \
+                 {LOW_POD_MTU} bytes",
+                pod.value,
+                overlay.display_name(),
+                underlay.value
+            ),
+        )
+        .with_severity(Severity::Warning)
+        .with_label(format!("under {LOW_POD_MTU}"))
+        .with_secondary(underlay.span, format!("underlay MTU {}", underlay.value))
+        .with_help(
+            "raise the underlay MTU (jumbo frames, e.g. 9000) so that Neutron can give the tenant network a \
+             larger MTU, or put the nodes on a provider network to drop one encapsulation",
+        )
+        .for_cluster(Some(&cluster.name)),
+    );
 }

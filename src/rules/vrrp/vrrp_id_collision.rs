@@ -10,6 +10,7 @@ use ipnet::IpNet;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::inputs::{Field, InstallConfig};
 use crate::model::Cluster;
+use crate::model::site::Site;
 use crate::rules::{Context, declare_rule};
 use crate::source::{Sp, Span};
 use crate::vrrp::{Collision, Vrids, collisions, free_name, vrids};
@@ -33,6 +34,7 @@ struct SharedL2 {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let site = &cx.model.site;
     let mut clusters: Vec<Keepalived<'_>> = cx
         .model
         .clusters
@@ -62,13 +64,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if found.is_empty() {
                 continue;
             }
-            let Some(l2) = shared_l2(earlier.ic, later.ic) else { continue };
-            out.push(finding(earlier, later, &found, &l2, &clusters));
+            let Some(l2) = l2_of(site, earlier, later) else { continue };
+            out.push(finding(site, earlier, later, &found, &l2, &clusters));
         }
     }
 }
 
 fn finding(
+    site: &Site,
     earlier: &Keepalived<'_>,
     later: &Keepalived<'_>,
     found: &[Collision],
@@ -98,7 +101,7 @@ fn finding(
     // A free name must avoid every keepalived cluster on the later cluster's L2, not just this one.
     let taken: Vec<Vrids> = all
         .iter()
-        .filter(|c| !std::ptr::eq(c.ic, later.ic) && shared_l2(c.ic, later.ic).is_some())
+        .filter(|c| !std::ptr::eq(c.ic, later.ic) && l2_of(site, c, later).is_some())
         .map(|c| c.vrids)
         .collect();
     let free = free_name(&later.name.value, &taken);
@@ -164,6 +167,24 @@ fn shown(earlier: &Keepalived<'_>, later: &Keepalived<'_>) -> (String, String) {
 
 fn ids(v: Vrids) -> String {
     format!("API {}, ingress {}", v.api, v.ingress)
+}
+
+/// Whether the two clusters' control planes share a broadcast domain: when the Site holds both
+/// control-plane networks, whether they are one network; otherwise as the install-configs tell.
+fn l2_of(site: &Site, earlier: &Keepalived<'_>, later: &Keepalived<'_>) -> Option<SharedL2> {
+    match (site.control_plane_network(earlier.cluster), site.control_plane_network(later.cluster)) {
+        (Some(a), Some(b)) if a.origin == b.origin => Some(SharedL2 {
+            what: format!("network `{}`", a.display_name()),
+            earlier: port_span(earlier.ic).unwrap_or(earlier.name.span),
+            later: port_span(later.ic).unwrap_or(later.name.span),
+        }),
+        (Some(_), Some(_)) => None,
+        _ => shared_l2(earlier.ic, later.ic),
+    }
+}
+
+fn port_span(ic: &InstallConfig) -> Option<Span> {
+    ic.openstack.control_plane_port.as_ref()?.span
 }
 
 /// Whether the two clusters' control planes sit on one broadcast domain, as far as the

@@ -8,10 +8,10 @@
 
 use super::{az_display, flow_list, named_pools, per_az_text, tally, yaml_scalar};
 use crate::diagnostic::Diagnostic;
+use crate::inputs::machine_api::ProviderSpec;
 use crate::inputs::{Field, MachineObject};
 use crate::model::{Cluster, Origin, WorkerGroup};
 use crate::rules::{Context, declare_rule};
-use crate::source::SourceDb;
 
 declare_rule!(MissingPerAzMachineset, "SL102", "SL102-missing-per-az-machineset.yaml", check);
 
@@ -32,7 +32,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // Suggested copies get successive names: count the earlier AZs that need one too.
             let nth = missing.iter().take(i).filter(|m| !groups.iter().any(|g| g.zone == **m)).count();
             let diag = match cluster.layout.workers_origin {
-                Origin::MachineApi => from_machine_sets(cx.sources, cluster, groups, az, nth),
+                Origin::MachineApi => from_machine_sets(cx, cluster, groups, az, nth),
                 _ => from_install_config(cluster, groups, az),
             };
             out.extend(diag.map(|d| d.for_cluster(Some(&cluster.name))));
@@ -84,7 +84,7 @@ fn covered_names(groups: &[WorkerGroup]) -> String {
 }
 
 fn from_machine_sets(
-    sources: &SourceDb,
+    cx: &Context<'_>,
     cluster: &Cluster,
     groups: &[WorkerGroup],
     az: &str,
@@ -134,7 +134,7 @@ fn from_machine_sets(
     )
     .with_label(format!("the worker MachineSets cover {}, not {az}", covered_names(groups)));
     let help = match template {
-        Some((t, m)) => copy_help(sources, cluster, t, m, az, nth),
+        Some((t, m)) => copy_help(cx, cluster, t, m, az, nth),
         None => None,
     };
     diag = diag.with_help(help.unwrap_or_else(|| {
@@ -148,7 +148,7 @@ fn from_machine_sets(
 
 /// The fields to change when copying the template MachineSet to `az`.
 fn copy_help(
-    sources: &SourceDb,
+    cx: &Context<'_>,
     cluster: &Cluster,
     t: &WorkerGroup,
     m: &MachineObject,
@@ -199,9 +199,16 @@ fn copy_help(
     if let Some(group) = group {
         lines.push(format!("          serverGroupName: {}", yaml_scalar(&group)));
     }
+    // Workers on a routed provider network: the new MachineSet goes on the segment of `az`.
+    let routed_subnet = routed_subnet_for(cx, provider, az);
+    if let Some(subnet) = &routed_subnet {
+        lines.push("          networks:".to_owned());
+        lines.push("            - subnets:".to_owned());
+        lines.push(format!("                - filter: {{name: {}}}", yaml_scalar(subnet)));
+    }
     let mut help = format!(
         "copy MachineSet `{name}` ({}) to a new one for {az} and change these fields:\n{}",
-        sources.display(m.file),
+        cx.sources.display(m.file),
         lines.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
     );
     // Worker MachineSets in different AZs on different subnets: the new one needs az's subnet.
@@ -215,13 +222,28 @@ fn copy_help(
         }
     }
     let distinct = per_az.iter().any(|(_, s)| per_az.first().is_some_and(|(_, f)| f != s));
-    if distinct {
+    if distinct && routed_subnet.is_none() {
         let list = per_az.iter().map(|(z, s)| format!("{z}: `{s}`")).collect::<Vec<_>>().join(", ");
         help.push_str(&format!(
             "\nand point `networks[].subnets` at the subnet of {az}: the workers use one subnet per AZ ({list})"
         ));
     }
     Some(help)
+}
+
+/// The subnet of `az`'s segment, when the template's subnet belongs to a routed network whose
+/// segments the Site places in AZs.
+fn routed_subnet_for(cx: &Context<'_>, provider: &ProviderSpec, az: &str) -> Option<String> {
+    let site = &cx.model.site;
+    let network = provider
+        .subnets
+        .iter()
+        .flat_map(|s| site.subnets_named(&s.value))
+        .find_map(|s| site.network(&s.network))?;
+    if site.segments_of(network).count() < 2 {
+        return None;
+    }
+    site.segment_subnet_in(network, az)?.name.value().cloned()
 }
 
 /// `<prefix>-<n>` with the next free index (one more per AZ already suggested), else `<name>-<az>`.
