@@ -330,7 +330,8 @@ fn stage_times(dir: &Path) -> Result<Stages> {
     lap("load (read + parse + classify)", &mut out);
     let model = model::build(loaded.inputs);
     lap("model::build (group + layout)", &mut out);
-    let inferences: Vec<_> = model.clusters.par_iter().map(|c| arch::infer(c, &model.site)).collect();
+    let inferences: Vec<_> =
+        model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
     lap("arch::infer", &mut out);
     let cx = rules::Context { model: &model, files: &loaded.files, sources: &loaded.sources };
     // Each rule's own time, measured inside the same parallel run.

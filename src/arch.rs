@@ -8,8 +8,10 @@
 
 use serde::Serialize;
 
+use crate::inputs::lb::ProxyKind;
 use crate::inputs::{Field, InstallConfig};
 use crate::model::Cluster;
+use crate::model::l2::Reach;
 use crate::model::site::Site;
 use crate::source::Span;
 
@@ -132,14 +134,16 @@ pub struct Inference {
     pub evidence: Vec<Evidence>,
 }
 
-/// Infers the architecture of one cluster.
-pub fn infer(cluster: &Cluster, site: &Site) -> Inference {
+/// Infers the architecture of one cluster; `clusters` are all the clusters of the scan (a load
+/// balancer is tied to a cluster only when no other one could be its).
+pub fn infer(cluster: &Cluster, site: &Site, clusters: &[Cluster]) -> Inference {
     let mut evidence = Vec::new();
     if let Some(ic) = &cluster.install_config {
         install_config_signals(ic, &mut evidence);
     }
     machine_api_signals(cluster, &mut evidence);
     network_signals(cluster, site, &mut evidence);
+    load_balancer_signals(cluster, site, clusters, &mut evidence);
     verdict(evidence)
 }
 
@@ -317,22 +321,43 @@ fn machine_api_signals(cluster: &Cluster, out: &mut Vec<Evidence>) {
 }
 
 fn network_signals(cluster: &Cluster, site: &Site, out: &mut Vec<Evidence>) {
-    if let Some(net) = site.control_plane_network(cluster)
-        && let Some(kind) = net.network_type.known()
-    {
+    if let Some(attached) = site.control_plane_attachment(cluster) {
+        let net = attached.network;
         let name = net.display_name();
-        match kind.value.as_str() {
-            "vlan" | "flat" => out.push(Evidence {
-                message: format!("control plane on provider network `{name}` ({})", kind.value),
-                span: kind.span,
-                supports: vec![(A1, 2)],
-            }),
-            "vxlan" | "geneve" | "gre" => out.push(Evidence {
-                message: format!("control plane on tenant overlay network `{name}` ({})", kind.value),
-                span: kind.span,
-                supports: vec![(A2, 1), (A4, 1)],
-            }),
-            _ => {}
+        let reach = site.reach(net, Some(cluster));
+        let kind = net.network_type.known();
+        let span = kind.map_or(net.origin.key.span, |k| k.span);
+        let provider = kind.filter(|k| matches!(k.value.as_str(), "vlan" | "flat"));
+        let (message, supports) = match (&reach, provider) {
+            (Reach::Routed { segments }, _) => (
+                format!(
+                    "control plane on routed provider network `{name}` ({segments} segments): the VIPs cannot \
+                     float, an external load balancer fronts the API"
+                ),
+                vec![(A3, 2)],
+            ),
+            (Reach::Stretched { .. }, Some(k)) => (
+                format!("control plane on provider network `{name}` ({}, {})", k.value, reach.describe()),
+                vec![(A1, 3)],
+            ),
+            (_, Some(k)) => {
+                (format!("control plane on provider network `{name}` ({})", k.value), vec![(A1, 2)])
+            }
+            (Reach::Overlay, None) => (
+                format!(
+                    "control plane on tenant overlay network `{name}` ({})",
+                    kind.map_or("", |k| k.value.as_str())
+                ),
+                vec![(A2, 1), (A4, 1)],
+            ),
+            (Reach::Tenant, None) => (
+                format!("control plane on tenant network `{name}` (no provider attributes)"),
+                vec![(A2, 1), (A4, 1)],
+            ),
+            _ => (String::new(), Vec::new()),
+        };
+        if !supports.is_empty() {
+            out.push(Evidence { message, span, supports });
         }
     }
     let worker_subnets = cluster
@@ -344,12 +369,11 @@ fn network_signals(cluster: &Cluster, site: &Site, out: &mut Vec<Evidence>) {
     // The first routed network the workers use, with its segment count.
     let mut routed: Option<(&crate::model::site::Network, usize)> = None;
     for subnet in worker_subnets {
-        if let Some(net) = site.network(&subnet.network) {
-            let segments = site.segments_of(net).count();
-            if segments >= 2 {
-                routed = Some((net, segments));
-                break;
-            }
+        if let Some(net) = site.network(&subnet.network)
+            && let Reach::Routed { segments } = site.reach(net, None)
+        {
+            routed = Some((net, segments));
+            break;
         }
     }
     if let Some((net, segments)) = routed {
@@ -379,5 +403,65 @@ fn network_signals(cluster: &Cluster, site: &Site, out: &mut Vec<Evidence>) {
                 }
             });
         }
+    }
+}
+
+/// Who runs the load balancer and who creates the machines: self-run HAProxy with keepalived
+/// (architecture 4), an appliance such as F5 BIG-IP configured from Ansible, and Nova servers
+/// created by Ansible playbooks (UPI, architecture 3).
+fn load_balancer_signals(cluster: &Cluster, site: &Site, clusters: &[Cluster], out: &mut Vec<Evidence>) {
+    let proxies = site.proxies_for(cluster, clusters);
+    if let Some(haproxy) = proxies.iter().find(|p| p.kind == ProxyKind::Haproxy)
+        && let Some(frontend) = haproxy.frontends.first()
+    {
+        let vips = cluster.vips();
+        let mut hosts: Vec<_> =
+            site.vrrp_instances().filter(|(_, i)| i.holds_any(&vips)).map(|(k, _)| k.file).collect();
+        hosts.sort_unstable();
+        hosts.dedup();
+        let (message, weight) = if hosts.is_empty() {
+            ("self-run HAProxy in front of the cluster".to_owned(), 3)
+        } else {
+            (
+                format!(
+                    "self-run HAProxy in front of the cluster, keepalived moving its VIPs between {} hosts",
+                    hosts.len()
+                ),
+                4,
+            )
+        };
+        out.push(Evidence { message, span: frontend.name.span, supports: vec![(A4, weight)] });
+    }
+    if let Some(appliance) = proxies.iter().find(|p| p.kind == ProxyKind::BigIp)
+        && let Some(frontend) = appliance.frontends.first()
+    {
+        out.push(Evidence {
+            message: "F5 BIG-IP virtual servers for the cluster: a third-party load balancer".to_owned(),
+            span: frontend.name.span,
+            supports: vec![(A3, 4)],
+        });
+    }
+    if let Some(server) = site.servers_in(&cluster.root).next() {
+        out.push(Evidence {
+            message: format!(
+                "Ansible task `{}` creates Nova servers: machines made outside the installer (UPI)",
+                server.origin.key.value
+            ),
+            span: server.origin.key.span,
+            supports: vec![(A3, 2)],
+        });
+    }
+    if let Some(network) = site.control_plane_network(cluster)
+        && site.fip_routers(cluster).is_empty()
+        && let Some(dvr) = site.routers_on(network).find_map(|r| r.distributed.known().filter(|d| d.value))
+    {
+        out.push(Evidence {
+            message: format!(
+                "router of `{}` with DVR on, and no floating IPs for API/ingress",
+                network.display_name()
+            ),
+            span: dvr.span,
+            supports: vec![(A4, 1)],
+        });
     }
 }

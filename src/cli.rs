@@ -167,6 +167,18 @@ fn infer(args: InferArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         }
         let zones = if c.zones.is_empty() { "none named".to_owned() } else { c.zones.join(", ") };
         writeln!(out, "zones         {zones}")?;
+        if !c.networks.is_empty() {
+            writeln!(out, "networks")?;
+            let name_width = c.networks.iter().map(|n| n.name.len()).max().unwrap_or(0);
+            let reach_width = c.networks.iter().map(|n| n.reach.len()).max().unwrap_or(0);
+            for n in &c.networks {
+                writeln!(
+                    out,
+                    "  {:name_width$}  {:13}  {:reach_width$}  ({}, {}:{})",
+                    n.name, n.role, n.reach, n.via, n.file, n.line
+                )?;
+            }
+        }
         writeln!(out, "evidence")?;
         if a.evidence.is_empty() {
             writeln!(out, "  (none)")?;

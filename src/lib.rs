@@ -84,7 +84,8 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
     let discovered = discover::discover(paths)?;
     let loaded = loader::load(&discovered);
     let model = model::build(loaded.inputs);
-    let inferences: Vec<_> = model.clusters.par_iter().map(|c| arch::infer(c, &model.site)).collect();
+    let inferences: Vec<_> =
+        model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
     let cx = rules::Context { model: &model, files: &loaded.files, sources: &loaded.sources };
     let diagnostics: Vec<Diagnostic> = enabled
         .par_iter()

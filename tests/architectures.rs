@@ -9,6 +9,7 @@ mod common;
 use std::path::Path;
 
 use common::render;
+use stretchlint::arch::Confidence;
 use stretchlint::report::Format;
 use stretchlint::{Settings, lint_paths};
 
@@ -31,6 +32,7 @@ fn each_architecture_example_is_recognised_and_clean() {
         let expected = tree.rsplit('/').next().unwrap_or_default();
         assert_eq!(report.clusters.len(), 1, "{tree}");
         assert_eq!(report.clusters[0].architecture.id, expected, "{tree}");
+        assert_eq!(report.clusters[0].architecture.confidence, Confidence::High, "{tree}");
         assert!(report.findings.is_empty(), "{tree}: {:#?}", report.findings);
         assert_eq!(report.clusters[0].zones, ["az1", "az2", "az3"], "{tree}");
     }

@@ -147,7 +147,12 @@ resources:
     type: OS::Neutron::Port
     properties: {network: {get_resource: nowhere}, security_groups: [{get_resource: missing}]}
 ";
-    assert!(findings_for("stack.yaml", heat.as_bytes()).is_empty());
+    // The model reads the references as unknown; only SL005 reports them, at each name.
+    let found = findings_for("stack.yaml", heat.as_bytes());
+    let got: Vec<(&str, usize, usize)> = found.iter().map(|f| (f.code, f.line, f.column)).collect();
+    assert_eq!(got, [("SL005", 5, 42), ("SL005", 8, 42), ("SL005", 8, 85)], "{found:?}");
+    assert!(found[0].message.contains("`get_resource: nowhere` in resource `sub`"), "{}", found[0].message);
+    assert!(found[2].message.contains("`get_resource: missing` in resource `port`"), "{}", found[2].message);
 }
 
 #[test]

@@ -150,6 +150,6 @@ fn a_file_named_by_absolute_path_is_read_once() {
         .join("fixtures/architectures/ipi-rpn-stretched-l2/openshift/99_openshift-cluster-api_worker-machineset-0.yaml");
     let out = stretchlint(&["check", "--format", "json", file.to_str().expect("utf-8 path")]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    assert_eq!(v["summary"]["documents"], 5, "{v}");
-    assert_eq!(v["clusters"][0]["files"].as_array().map(Vec::len), Some(5));
+    assert_eq!(v["summary"]["documents"], 10, "{v}");
+    assert_eq!(v["clusters"][0]["files"].as_array().map(Vec::len), Some(8));
 }

@@ -154,7 +154,9 @@ fn yaml_line(text: &str) -> String {
         for input in inputs {
             match input {
                 Input::Network(part) => site.extend(*part),
-                Input::Playbook(p) => site.extend(stretchlint::inputs::ansible::read(p.file, &p.root, &[])),
+                Input::Playbook(p) => {
+                    site.extend(stretchlint::inputs::ansible::read(p.file, &p.root, &[], Path::new("")))
+                }
                 _ => continue,
             }
             found = true;
@@ -181,7 +183,7 @@ fn terraform_line(text: &str) -> String {
 fn lb_line(text: &str) -> String {
     match lb::read(FileId(0), text) {
         None => "not recognised".to_owned(),
-        Some(lb::LbConfig::Haproxy(h)) => {
+        Some(lb::LbConfig::Proxy(h)) => {
             let ports: Vec<String> = h
                 .frontends
                 .iter()

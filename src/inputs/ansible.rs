@@ -1,5 +1,6 @@
 //! Ansible playbooks and task files that create the network with the `openstack.cloud` modules
-//! (or their legacy `os_*` names, DOMAIN.md §D.5).
+//! (or their legacy `os_*` names, DOMAIN.md §D.5), the Nova servers of a UPI cluster
+//! (`openstack.cloud.server`, `os_server`), and an F5 BIG-IP configuration (`bigip`).
 //!
 //! A value written as `"{{ var }}"` takes the play's `vars` entry, or else the variable of a YAML
 //! inventory in the playbook's folder (or above it), when that is a literal; any other template
@@ -7,19 +8,25 @@
 //! inventory of the scan is known. `state: absent` tasks delete objects and are skipped. The
 //! modules cannot set a router's `ha` or `distributed` flag, so those stay missing.
 
+mod bigip;
+
 use std::collections::HashMap;
+use std::path::Path;
 
 use crate::inputs::field::{self, Arguments, Field};
+use crate::inputs::lb::LbConfig;
 use crate::model::site::{
     FloatingIp, Network, Origin, Port, Ref, Router, RouterInterface, SecurityGroup, SecurityGroupRule,
-    Segment, Site, Subnet,
+    Segment, Server, Site, Subnet,
 };
 use crate::source::{FileId, Sp};
 use crate::yaml::{Node, NodeKind, is_templated};
 
-/// The Neutron object a module creates.
+/// The object a module creates: a Neutron object, a Nova server or F5 configuration.
 #[derive(Clone, Copy, PartialEq)]
 enum Module {
+    Server,
+    BigIp(bigip::Module),
     Network,
     Segment,
     Subnet,
@@ -31,6 +38,9 @@ enum Module {
 }
 
 fn module(key: &str) -> Option<Module> {
+    if let Some(m) = bigip::module(key) {
+        return Some(Module::BigIp(m));
+    }
     let short = key.strip_prefix("openstack.cloud.").or_else(|| key.strip_prefix("os_"))?;
     Some(match short {
         "network" => Module::Network,
@@ -41,11 +51,12 @@ fn module(key: &str) -> Option<Module> {
         "floating_ip" => Module::FloatingIp,
         "security_group" => Module::SecurityGroup,
         "security_group_rule" => Module::SecurityGroupRule,
+        "server" => Module::Server,
         _ => return None,
     })
 }
 
-/// Whether a document is a play list or a task list that uses one of the network modules.
+/// Whether a document is a play list or a task list that uses one of the modules read here.
 pub fn is_ansible(root: &Node) -> bool {
     fn uses_module(node: &Node) -> bool {
         node.as_seq().unwrap_or_default().iter().any(|item| {
@@ -117,10 +128,19 @@ pub fn read_inventory(file: FileId, mut root: Node) -> Inventory {
     Inventory { file, vars }
 }
 
-/// The Neutron objects a playbook or task file creates; `inventory` holds the variables of the
+/// What one playbook or task file creates, while it is read.
+struct Out<'d> {
+    file: FileId,
+    /// The playbook's folder, which its servers and F5 configuration keep.
+    dir: &'d Path,
+    site: Site,
+    bigip: bigip::Config,
+}
+
+/// The objects a playbook or task file in `dir` creates; `inventory` holds the variables of the
 /// inventories beside it (a play's own `vars` win over them).
-pub fn read(file: FileId, root: &Node, inventory: &[&Inventory]) -> Site {
-    let mut site = Site::default();
+pub fn read(file: FileId, root: &Node, inventory: &[&Inventory], dir: &Path) -> Site {
+    let mut out = Out { file, dir, site: Site::default(), bigip: bigip::Config::default() };
     let base: HashMap<&str, &Node> =
         inventory.iter().flat_map(|i| &i.vars).map(|(k, v)| (k.as_str(), v)).collect();
     for item in root.as_seq().unwrap_or_default() {
@@ -129,12 +149,16 @@ pub fn read(file: FileId, root: &Node, inventory: &[&Inventory]) -> Site {
             vars.extend(play_vars(item));
             for list in ["pre_tasks", "tasks", "post_tasks"] {
                 if let Some(tasks) = item.get(list) {
-                    read_tasks(&mut site, file, tasks, &vars);
+                    read_tasks(&mut out, tasks, &vars);
                 }
             }
         } else {
-            read_task(&mut site, file, item, &base);
+            read_task(&mut out, item, &base);
         }
+    }
+    let Out { mut site, bigip, .. } = out;
+    if let Some(proxy) = bigip.into_proxy(file) {
+        site.load_balancers.push((dir.to_path_buf(), LbConfig::Proxy(proxy)));
     }
     site
 }
@@ -148,16 +172,16 @@ fn play_vars(play: &Node) -> HashMap<&str, &Node> {
         .collect()
 }
 
-fn read_tasks(site: &mut Site, file: FileId, tasks: &Node, vars: &HashMap<&str, &Node>) {
+fn read_tasks(out: &mut Out<'_>, tasks: &Node, vars: &HashMap<&str, &Node>) {
     for task in tasks.as_seq().unwrap_or_default() {
-        read_task(site, file, task, vars);
+        read_task(out, task, vars);
     }
 }
 
-fn read_task(site: &mut Site, file: FileId, task: &Node, vars: &HashMap<&str, &Node>) {
+fn read_task(out: &mut Out<'_>, task: &Node, vars: &HashMap<&str, &Node>) {
     for nested in ["block", "rescue", "always"] {
         if let Some(tasks) = task.get(nested) {
-            read_tasks(site, file, tasks, vars);
+            read_tasks(out, tasks, vars);
         }
     }
     let Some((key, module, args)) = task.as_map().unwrap_or_default().iter().find_map(|(k, v)| {
@@ -171,12 +195,16 @@ fn read_task(site: &mut Site, file: FileId, task: &Node, vars: &HashMap<&str, &N
         return;
     }
     let label = task.get("name").and_then(|n| field::string(Some(n)).known().cloned());
+    let file = out.file;
+    let site = &mut out.site;
     let origin = Origin {
         file,
         key: label.unwrap_or_else(|| Sp::new(key.as_str().unwrap_or("").to_owned(), key.span)),
     };
     let unknown = || Ref::Unknown(key.span);
     match module {
+        Module::BigIp(m) => out.bigip.read(m, &a, key),
+        Module::Server => site.servers.push(server(&a, origin, out.dir)),
         Module::Network => site.networks.push(Network {
             name: a.string("name"),
             network_type: a.string("provider_network_type"),
@@ -187,6 +215,7 @@ fn read_task(site: &mut Site, file: FileId, task: &Node, vars: &HashMap<&str, &N
             origin,
         }),
         Module::Segment => site.segments.push(Segment {
+            name: a.string("name"),
             network: a.reference("network").unwrap_or_else(unknown),
             network_type: a.string("network_type"),
             physical_network: a.string("physical_network"),
@@ -279,7 +308,66 @@ fn read_task(site: &mut Site, file: FileId, task: &Node, vars: &HashMap<&str, &N
     }
 }
 
+/// A Nova server: its name, AZ and the networks and ports of `network` and `nics`.
+fn server(a: &Args<'_>, origin: Origin, dir: &Path) -> Server {
+    let mut networks: Vec<Ref> = a.reference("network").into_iter().collect();
+    let mut ports = Vec::new();
+    for (kind, reference) in nics(a) {
+        match kind.as_str() {
+            "net-name" | "net-id" => networks.push(reference),
+            "port-name" | "port-id" => ports.push(reference),
+            // A `nics` that cannot be read may name networks as well as ports.
+            "" => {
+                networks.push(reference.clone());
+                ports.push(reference);
+            }
+            _ => {}
+        }
+    }
+    Server {
+        origin,
+        dir: dir.to_path_buf(),
+        name: a.string("name"),
+        availability_zone: a.string("availability_zone"),
+        networks,
+        ports,
+    }
+}
+
+/// The entries of `nics`: a list of `{net-name: x}` maps or `net-name=x,port-id=y` strings, or
+/// one such string. An entry that cannot be read comes back with an empty kind.
+fn nics(a: &Args<'_>) -> Vec<(String, Ref)> {
+    let Some(written) = a.node("nics") else { return Vec::new() };
+    let items = match substitute(written, a.vars) {
+        Ok(list) => list.as_seq().map_or_else(|| vec![list], |items| items.iter().collect()),
+        Err(()) => return vec![(String::new(), Ref::Unknown(written.span))],
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match substitute(item, a.vars) {
+            Ok(entry) if entry.as_map().is_some() => {
+                for (k, v) in entry.as_map().unwrap_or_default() {
+                    let (Some(kind), Some(reference)) = (k.as_str(), Args::reference_node(v, a.vars)) else {
+                        continue;
+                    };
+                    out.push((kind.to_owned(), reference));
+                }
+            }
+            Ok(entry) => {
+                let text = entry.as_str().unwrap_or_default();
+                for (kind, value) in text.split(',').filter_map(|pair| pair.split_once('=')) {
+                    let reference = Ref::Named { value: value.trim().to_owned(), span: item.span };
+                    out.push((kind.trim().to_owned(), reference));
+                }
+            }
+            Err(()) => out.push((String::new(), Ref::Unknown(item.span))),
+        }
+    }
+    out
+}
+
 /// A module's arguments, with the play's vars for `"{{ var }}"` values.
+#[derive(Clone, Copy)]
 struct Args<'a> {
     args: &'a Node,
     vars: &'a HashMap<&'a str, &'a Node>,
@@ -299,6 +387,12 @@ impl<'a> Args<'a> {
     /// An argument as written.
     fn node(&self, key: &str) -> Option<&'a Node> {
         self.args.get(key)
+    }
+
+    /// The first of an option's names (the option and its aliases) that the task writes, else
+    /// the option's own name.
+    fn alias<'k>(&self, names: &[&'k str]) -> &'k str {
+        names.iter().copied().find(|k| self.node(k).is_some()).or(names.first().copied()).unwrap_or_default()
     }
 
     /// An argument after substituting a plain `{{ var }}`; `Err` when its value is unknown.
@@ -374,7 +468,7 @@ mod tests {
         let parsed = yaml::parse(FileId(0), text);
         let root = &parsed.documents[0].root;
         assert!(is_ansible(root));
-        let site = read(FileId(0), root, &[]);
+        let site = read(FileId(0), root, &[], Path::new(""));
         assert_eq!(site.networks.len(), 1);
         assert_eq!(site.networks[0].name.value().map(String::as_str), Some("stretched-cp"));
         let subnet = &site.subnets[0];
@@ -413,11 +507,63 @@ mod inventory_tests {
         assert!(is_inventory(&inv_root));
         let inv = read_inventory(FileId(1), inv_root);
         let parsed = yaml::parse(FileId(0), playbook);
-        let site = read(FileId(0), &parsed.documents[0].root, &[&inv]);
+        let site = read(FileId(0), &parsed.documents[0].root, &[&inv], Path::new(""));
         assert_eq!(site.networks[0].name.value().map(String::as_str), Some("from-play"));
         assert_eq!(site.subnets[0].cidr.value().map(ToString::to_string).as_deref(), Some("10.0.0.0/16"));
         // The value is reported where the playbook uses it.
         let at = playbook.find("'{{ os_cidr }}'").unwrap();
         assert_eq!(site.subnets[0].cidr.span().map(|s| s.start as usize), Some(at));
+    }
+}
+
+#[cfg(test)]
+mod server_tests {
+    use super::*;
+    use crate::yaml;
+
+    #[test]
+    fn servers_keep_name_zone_networks_ports_and_folder() {
+        let playbook = "- hosts: localhost
+  vars:
+    az: az2
+  tasks:
+  - name: master
+    os_server:
+      name: ocp-master-0
+      availability_zone: '{{ az }}'
+      nics:
+      - port-name: ocp-master-port-0
+      - net-name: storage
+  - openstack.cloud.server:
+      name: worker
+      availability_zone: '{{ zone | default(omit) }}'
+      network: machines
+      nics: 'net-id=abc,port-name=p1'
+  - openstack.cloud.server: {name: gone, state: absent}
+";
+        let parsed = yaml::parse(FileId(0), playbook);
+        let site = read(FileId(0), &parsed.documents[0].root, &[], Path::new("clusters/upi"));
+        assert_eq!(site.servers.len(), 2);
+        let (master, worker) = (&site.servers[0], &site.servers[1]);
+        assert_eq!(master.availability_zone.value().map(String::as_str), Some("az2"));
+        let named = |refs: &[Ref]| {
+            refs.iter()
+                .map(|r| match r {
+                    Ref::Named { value, .. } => value.clone(),
+                    _ => "?".to_owned(),
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            (named(&master.networks), named(&master.ports)),
+            (vec!["storage".into()], vec!["ocp-master-port-0".into()])
+        );
+        assert!(worker.availability_zone.is_unknown());
+        assert_eq!(
+            (named(&worker.networks), named(&worker.ports)),
+            (vec!["machines".into(), "abc".into()], vec!["p1".into()])
+        );
+        assert_eq!(site.servers_in(Path::new("clusters")).count(), 2);
+        assert_eq!(site.servers_in(Path::new("other")).count(), 0);
     }
 }

@@ -5,6 +5,12 @@
 //! the resource, `get_param` takes the parameter's `default` (a parameter without one is
 //! unknown), and every other function (`get_attr`, `str_replace`, …) is unknown. Values keep the
 //! span of the property they were written at, so findings point into the resource.
+//!
+//! While reading, every `get_resource` and `get_param` anywhere under `resources` is checked
+//! against the names the template declares; Heat refuses a template whose references name
+//! nothing, so those are kept for SL005.
+
+use std::collections::HashSet;
 
 use crate::inputs::field::{self, Arguments, Field};
 use crate::model::site::{
@@ -12,7 +18,7 @@ use crate::model::site::{
     Segment, Site, Subnet,
 };
 use crate::source::{FileId, Sp, Span};
-use crate::yaml::Node;
+use crate::yaml::{Node, NodeKind, is_templated};
 
 /// Whether a document is a Heat template.
 pub fn is_heat(root: &Node) -> bool {
@@ -31,6 +37,7 @@ pub fn read(file: FileId, root: &Node) -> Site {
         let origin = Origin { file, key: Sp::new(name.to_owned(), key.span) };
         read_resource(&mut site, kind, origin, &props);
     }
+    site.undefined_references = undefined_references(root);
     site
 }
 
@@ -56,6 +63,7 @@ fn read_resource(site: &mut Site, kind: &str, origin: Origin, p: &Props<'_>) {
             origin,
         }),
         "OS::Neutron::Segment" => site.segments.push(Segment {
+            name: p.string("name"),
             network: p.reference("network").unwrap_or(Ref::Unknown(origin.key.span)),
             network_type: p.string("network_type"),
             physical_network: p.string("physical_network"),
@@ -252,6 +260,133 @@ const INTRINSICS: [&str; 10] = [
     "filter",
 ];
 
+/// A `get_resource` or `get_param` whose name the template does not declare.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UndefinedReference {
+    pub kind: ReferenceKind,
+    /// The name as written, with the span of that scalar.
+    pub name: Sp<String>,
+    /// The logical name of the resource the reference is written in.
+    pub resource: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferenceKind {
+    Resource,
+    Parameter,
+}
+
+impl ReferenceKind {
+    /// The intrinsic function that makes the reference.
+    pub fn function(self) -> &'static str {
+        match self {
+            ReferenceKind::Resource => "get_resource",
+            ReferenceKind::Parameter => "get_param",
+        }
+    }
+
+    /// What the name should have been declared as.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ReferenceKind::Resource => "resource",
+            ReferenceKind::Parameter => "parameter",
+        }
+    }
+
+    /// The template section that declares such names.
+    pub fn section(self) -> &'static str {
+        match self {
+            ReferenceKind::Resource => "resources",
+            ReferenceKind::Parameter => "parameters",
+        }
+    }
+}
+
+/// Parameters Heat provides to every template without a declaration.
+const PSEUDO_PARAMETERS: [&str; 3] = ["OS::stack_name", "OS::stack_id", "OS::project_id"];
+
+/// Real templates nest properties a handful of levels; the cap bounds the walk on hostile input
+/// independently of the parser's own budget.
+const MAX_SCAN_DEPTH: usize = 64;
+
+/// Every reference under `resources` to a resource or parameter the template does not declare.
+fn undefined_references(root: &Node) -> Vec<UndefinedReference> {
+    let Some(resources) = root.get("resources").and_then(Node::as_map) else { return Vec::new() };
+    let names =
+        Declared { resources: declared(root.get("resources")), parameters: declared(root.get("parameters")) };
+    let mut out = Vec::new();
+    for (key, body) in resources {
+        if let Some(resource) = key.scalar_text() {
+            names.scan(&resource, body, 0, &mut out);
+        }
+    }
+    out
+}
+
+/// The names a template declares; `None` for a section whose names cannot be told, so that no
+/// reference to it is judged.
+struct Declared {
+    resources: Option<HashSet<String>>,
+    parameters: Option<HashSet<String>>,
+}
+
+/// The keys of a section. A missing or empty section declares nothing; one that is not a
+/// mapping, or has a templated key (which may render to any name), is unknown.
+fn declared(section: Option<&Node>) -> Option<HashSet<String>> {
+    let entries = match section {
+        None => return Some(HashSet::new()),
+        Some(node) if node.is_null() => return Some(HashSet::new()),
+        Some(node) => node.as_map()?,
+    };
+    let names: HashSet<String> = entries.iter().filter_map(|(key, _)| key.scalar_text()).collect();
+    (!names.iter().any(|n| is_templated(n))).then_some(names)
+}
+
+impl Declared {
+    /// Walks a resource's whole body: references hide in any property, list or nested function.
+    fn scan(&self, resource: &str, node: &Node, depth: usize, out: &mut Vec<UndefinedReference>) {
+        if depth > MAX_SCAN_DEPTH {
+            return;
+        }
+        out.extend(self.check(resource, node));
+        match &node.kind {
+            NodeKind::Seq(items) => items.iter().for_each(|item| self.scan(resource, item, depth + 1, out)),
+            // An inline nested template declares its own names.
+            NodeKind::Map(_) if node.get("heat_template_version").is_some() => {}
+            NodeKind::Map(entries) => {
+                entries.iter().for_each(|(_, value)| self.scan(resource, value, depth + 1, out));
+            }
+            _ => {}
+        }
+    }
+
+    /// The undefined reference a `{get_resource: X}` or `{get_param: P}` (or `[P, ...]`) makes.
+    /// A name that is not a plain string (a nested function, a number) or is templated is unknown.
+    fn check(&self, resource: &str, node: &Node) -> Option<UndefinedReference> {
+        let [(function, arg)] = node.as_map()? else { return None };
+        let (kind, name) = match function.as_str()? {
+            "get_resource" => (ReferenceKind::Resource, arg),
+            "get_param" => (ReferenceKind::Parameter, arg.as_seq().map_or(Some(arg), <[Node]>::first)?),
+            _ => return None,
+        };
+        let text = name.as_str()?;
+        let known = match kind {
+            ReferenceKind::Resource => self.resources.as_ref()?,
+            ReferenceKind::Parameter => self.parameters.as_ref()?,
+        };
+        let defined =
+            known.contains(text) || (kind == ReferenceKind::Parameter && PSEUDO_PARAMETERS.contains(&text));
+        if defined || is_templated(text) {
+            return None;
+        }
+        Some(UndefinedReference {
+            kind,
+            name: Sp::new(text.to_owned(), name.span),
+            resource: resource.to_owned(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +442,65 @@ resources:
         );
         assert!(s.routers[0].distributed.is_unknown());
         assert!(s.routers[0].name.is_unknown());
+    }
+
+    fn undefined(text: &str) -> Vec<(ReferenceKind, String, String)> {
+        site(text).undefined_references.into_iter().map(|u| (u.kind, u.name.value, u.resource)).collect()
+    }
+
+    #[test]
+    fn references_to_undeclared_names_are_kept_with_the_span_of_the_name() {
+        let text = "heat_template_version: 2018-08-31
+parameters:
+  cidr: {type: string}
+resources:
+  sub:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: nowhere}, cidr: {get_param: cidr}}
+  server:
+    type: OS::Nova::Server
+    properties:
+      name: {str_replace: {template: x-$N, params: {$N: {get_param: [names, 0]}}}}
+      networks: [{port: {get_resource: sub}}, {port: {get_resource: \"{{ port }}\"}}]
+";
+        let s = site(text);
+        let found: Vec<_> = s.undefined_references.iter().map(|u| (u.kind, u.name.value.as_str())).collect();
+        assert_eq!(found, [(ReferenceKind::Resource, "nowhere"), (ReferenceKind::Parameter, "names")]);
+        let at = text.find("nowhere").unwrap_or_default();
+        assert_eq!(s.undefined_references[0].name.span.start as usize, at);
+        assert_eq!(s.undefined_references[0].name.span.len(), "nowhere".len());
+        assert_eq!(s.undefined_references[1].resource, "server");
+    }
+
+    #[test]
+    fn pseudo_parameters_and_unknown_sections_are_not_judged() {
+        let pseudo = "heat_template_version: 2018-08-31
+resources:
+  r: {type: OS::Neutron::Net, properties: {name: {get_param: 'OS::stack_name'}}}
+";
+        assert!(undefined(pseudo).is_empty());
+        let templated_params = "heat_template_version: 2018-08-31
+parameters: \"{{ params }}\"
+resources:
+  r: {type: OS::Neutron::Net, properties: {name: {get_param: anything}, qos: {get_resource: q}}}
+";
+        assert_eq!(undefined(templated_params), [(ReferenceKind::Resource, "q".into(), "r".into())]);
+    }
+
+    /// Built by hand: the parser's own depth budget rejects such a file before the walk sees it.
+    #[test]
+    fn nesting_beyond_the_cap_is_not_walked() {
+        let node = |kind| Node { kind, span: Span::new(FileId(0), 0, 0) };
+        let text = |t: &str| node(NodeKind::Str(t.to_owned()));
+        let template = |depth: usize| {
+            let mut body = node(NodeKind::Map(vec![(text("get_resource"), text("x"))]));
+            for _ in 0..depth {
+                body = node(NodeKind::Seq(vec![body]));
+            }
+            let resources = node(NodeKind::Map(vec![(text("r"), body)]));
+            node(NodeKind::Map(vec![(text("resources"), resources)]))
+        };
+        assert_eq!(undefined_references(&template(MAX_SCAN_DEPTH)).len(), 1);
+        assert!(undefined_references(&template(MAX_SCAN_DEPTH + 1)).is_empty());
     }
 }

@@ -1,9 +1,11 @@
-//! HAProxy and keepalived configurations: the load balancers users run in front of a cluster's
-//! API and ingress (user-managed load balancers, self-run HAProxy/keepalived VMs).
+//! The load balancers users run in front of a cluster's API and ingress (user-managed load
+//! balancers, self-run HAProxy/keepalived VMs): HAProxy and keepalived configurations, read here,
+//! and F5 BIG-IP virtual servers and pools written as Ansible tasks, which the Ansible reader
+//! maps onto the same [`Proxy`] model (`inputs::ansible`).
 //!
-//! Both are plain text and recognised by content. A value written through a template (Jinja, Go
-//! templates, `${VAR}`/`$VAR`, documentation `<placeholders>`) is unknown, never guessed; names of
-//! sections and instances keep their raw text.
+//! HAProxy and keepalived files are plain text and recognised by content. A value written through
+//! a template (Jinja, Go templates, `${VAR}`/`$VAR`, documentation `<placeholders>`) is unknown,
+//! never guessed; names of sections and instances keep their raw text.
 
 use std::net::IpAddr;
 
@@ -14,19 +16,34 @@ use crate::yaml::is_templated;
 /// What a text file turned out to be.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LbConfig {
-    Haproxy(Haproxy),
+    Proxy(Proxy),
     Keepalived(Keepalived),
 }
 
+/// A TCP/HTTP load balancer configuration: HAProxy sections, or F5 BIG-IP virtual servers and
+/// pools, as written in Ansible.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Haproxy {
+pub struct Proxy {
+    /// The file it was read from (the first one, for F5 tasks of one folder merged together).
     pub file: FileId,
+    pub kind: ProxyKind,
     pub frontends: Vec<Frontend>,
     pub backends: Vec<Backend>,
 }
 
+/// Where a [`Proxy`] was written, which decides how it fails over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProxyKind {
+    /// A `haproxy.cfg`: one process on one host; a pair needs keepalived to move its address.
+    Haproxy,
+    /// F5 BIG-IP tasks in Ansible: an appliance (pair) with its own HA (device and traffic
+    /// groups), which the tasks seldom show.
+    BigIp,
+}
+
 /// A `frontend` or a `listen` section (a listen section also appears in `backends`, with the same
-/// name and its servers). `default_backend` may come from the `defaults` section above it.
+/// name and its servers), or an F5 virtual server (one bind: its destination and port; its pool is
+/// the default backend). `default_backend` may come from the `defaults` section above it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Frontend {
     pub name: Sp<String>,
@@ -36,11 +53,13 @@ pub struct Frontend {
 }
 
 /// One address of a `bind` line. The address is as written, without brackets or `ipv4@`-style
-/// prefixes; it is empty for `bind :6443`, and its span then covers the whole `:6443`.
+/// prefixes; it is empty for `bind :6443`, and its span then covers the whole `:6443`. For an F5
+/// virtual server it is the destination without its `%route-domain` and `/prefix`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bind {
     pub address: Field<String>,
-    /// Unknown for a port range (`:80-81`) as well as for a templated or invalid port.
+    /// Unknown for a port range (`:80-81`) as well as for a templated or invalid port. `0` is
+    /// every port: an F5 wildcard virtual server (`port: 0`, `any` or `*`).
     pub port: Field<u16>,
     pub span: Span,
 }
@@ -51,7 +70,8 @@ pub struct Backend {
     pub servers: Vec<Server>,
 }
 
-/// `server NAME ADDR[:PORT] [options]`; a `server-template` line has an unknown address.
+/// `server NAME ADDR[:PORT] [options]`; a `server-template` line has an unknown address. For F5,
+/// a pool member (its address without `%route-domain`, or its FQDN).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Server {
     pub name: Sp<String>,
@@ -83,11 +103,30 @@ pub struct VrrpInstance {
     pub span: Span,
 }
 
+impl Proxy {
+    /// Adds another configuration of the same load balancer: its frontends, and its backends
+    /// merged by name (F5 tasks for one pool may be split over several task files).
+    pub fn absorb(&mut self, other: Proxy) {
+        self.frontends.extend(other.frontends);
+        for backend in other.backends {
+            match self.backends.iter_mut().find(|b| b.name.value == backend.name.value) {
+                Some(b) => b.servers.extend(backend.servers),
+                None => self.backends.push(backend),
+            }
+        }
+    }
+}
+
 impl Bind {
     /// The specific address bound; `None` for a wildcard (`:443`, `*`, `0.0.0.0`, `::`) or an
     /// address that is not a literal IP.
     pub fn ip(&self) -> Option<IpAddr> {
         ip_of(&self.address).filter(|ip| !ip.is_unspecified())
+    }
+
+    /// Whether the bind listens on `port` (a wildcard port listens on every one).
+    pub fn serves(&self, port: u16) -> bool {
+        self.port.value().is_some_and(|p| *p == port || *p == 0)
     }
 }
 
@@ -147,7 +186,7 @@ pub fn read(file: FileId, text: &str) -> Option<LbConfig> {
         .iter()
         .any(|f| !f.binds.is_empty() || f.default_backend.is_some() || !f.use_backends.is_empty())
         || haproxy.backends.iter().any(|b| !b.servers.is_empty());
-    used.then_some(LbConfig::Haproxy(haproxy))
+    used.then_some(LbConfig::Proxy(haproxy))
 }
 
 /// The cheap test run on every text file before any parsing. Lines ending in `{` or `;` and
@@ -437,8 +476,8 @@ fn is_section(keyword: &str) -> bool {
     )
 }
 
-fn read_haproxy(file: FileId, text: &str) -> Haproxy {
-    let mut haproxy = Haproxy { file, frontends: Vec::new(), backends: Vec::new() };
+fn read_haproxy(file: FileId, text: &str) -> Proxy {
+    let mut haproxy = Proxy { file, kind: ProxyKind::Haproxy, frontends: Vec::new(), backends: Vec::new() };
     let (mut front, mut back, mut in_defaults) = (None, None, false);
     // A frontend without `default_backend` takes the one of the `defaults` section above it.
     let mut inherited: Option<Sp<String>> = None;
@@ -675,9 +714,9 @@ mod tests {
         field.value().cloned().unwrap()
     }
 
-    fn haproxy(text: &str) -> Haproxy {
+    fn haproxy(text: &str) -> Proxy {
         match read(FileId(0), text) {
-            Some(LbConfig::Haproxy(h)) => h,
+            Some(LbConfig::Proxy(h)) => h,
             other => panic!("not read as HAProxy: {other:?}"),
         }
     }

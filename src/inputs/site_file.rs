@@ -32,6 +32,8 @@ pub struct Topology {
     pub physical_networks: Vec<PhysicalNetwork>,
     pub gateways: Vec<Gateway>,
     pub latency: Vec<Latency>,
+    /// Networks that clusters use, for clusters whose manifests do not name them.
+    pub clusters: Vec<ClusterHint>,
     /// Schema violations, each at the node it concerns.
     pub schema_errors: Vec<Sp<String>>,
 }
@@ -49,6 +51,13 @@ pub struct Gateway {
     pub device: Field<String>,
     pub zone: Field<String>,
     pub redundancy: Field<String>,
+}
+
+/// `spec.clusters[]`: the networks a cluster uses, the first one carrying its control plane.
+#[derive(Clone, Debug)]
+pub struct ClusterHint {
+    pub name: Field<String>,
+    pub networks: Field<Vec<Sp<String>>>,
 }
 
 #[derive(Clone, Debug)]
@@ -98,6 +107,13 @@ pub fn read(file: FileId, root: &Node) -> Topology {
                     _ => None,
                 },
                 rtt_ms: number(l.get("rttMs")),
+            })
+            .collect(),
+        clusters: items("clusters")
+            .iter()
+            .map(|c| ClusterHint {
+                name: field::string(c.get("name")),
+                networks: field::strings(c.get("networks")),
             })
             .collect(),
         schema_errors: validate(root),

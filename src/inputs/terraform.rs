@@ -79,6 +79,7 @@ fn read_resource(site: &mut Site, kind: &str, origin: Origin, a: &Args<'_>) {
             if segments.len() > 1 {
                 for (i, s) in segments.iter().enumerate() {
                     site.segments.push(Segment {
+                        name: Field::Missing,
                         origin: Origin {
                             file: origin.file,
                             key: Sp::new(format!("{}[{i}]", origin.key.value), s.span()),
@@ -103,6 +104,7 @@ fn read_resource(site: &mut Site, kind: &str, origin: Origin, a: &Args<'_>) {
             });
         }
         "openstack_networking_segment_v2" => site.segments.push(Segment {
+            name: a.string("name"),
             network: a.reference("network_id").unwrap_or(Ref::Unknown(origin.key.span)),
             network_type: a.string("network_type"),
             physical_network: a.string("physical_network"),

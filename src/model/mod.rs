@@ -4,7 +4,9 @@
 //! The network half (the Site: networks, segments, subnets, routers, load balancers) is a sibling
 //! of `clusters`; clusters attach to it by network and subnet names, ids and VIP addresses.
 
+pub mod attach;
 mod group;
+pub mod l2;
 mod layout;
 pub mod site;
 
@@ -128,8 +130,9 @@ pub fn build(inputs: Vec<Located>) -> Model {
     inventories.sort_by_key(|(dir, _)| dir.components().count());
     for (dir, playbook) in &playbooks {
         let beside: Vec<_> = inventories.iter().filter(|(d, _)| dir.starts_with(d)).map(|(_, i)| i).collect();
-        site.extend(crate::inputs::ansible::read(playbook.file, &playbook.root, &beside));
+        site.extend(crate::inputs::ansible::read(playbook.file, &playbook.root, &beside, dir));
     }
+    site.merge_bigip_configs();
     let mut clusters = group::group(cluster_inputs);
     for cluster in &mut clusters {
         cluster.layout = layout::derive(cluster);

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use crate::inputs::Field;
-use crate::inputs::lb::{Haproxy, Keepalived, LbConfig, VrrpInstance};
+use crate::inputs::lb::{Keepalived, LbConfig, Proxy, ProxyKind, VrrpInstance};
 use crate::inputs::site_file::Topology;
 use crate::source::{FileId, Sp, Span};
 
@@ -73,6 +73,7 @@ impl Network {
 #[derive(Clone, Debug)]
 pub struct Segment {
     pub origin: Origin,
+    pub name: Field<String>,
     pub network: Ref,
     pub network_type: Field<String>,
     pub physical_network: Field<String>,
@@ -179,6 +180,21 @@ pub struct SecurityGroupRule {
     pub remote_ip_prefix: Field<String>,
 }
 
+/// A Nova server an Ansible playbook creates (`openstack.cloud.server`, `os_server`): the
+/// machines of a UPI cluster.
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub origin: Origin,
+    /// The folder of the playbook, as load balancer configurations keep theirs.
+    pub dir: std::path::PathBuf,
+    pub name: Field<String>,
+    pub availability_zone: Field<String>,
+    /// `network`, and the `net-name`/`net-id` entries of `nics`.
+    pub networks: Vec<Ref>,
+    /// The `port-name`/`port-id` entries of `nics`.
+    pub ports: Vec<Ref>,
+}
+
 /// Everything below the clusters.
 #[derive(Clone, Debug, Default)]
 pub struct Site {
@@ -193,8 +209,13 @@ pub struct Site {
     pub security_group_rules: Vec<SecurityGroupRule>,
     /// Site topology files: AZs, physnets per AZ, physical gateways, inter-AZ latency.
     pub topologies: Vec<Topology>,
-    /// HAProxy and keepalived configurations, with the folder each was found in.
+    /// HAProxy and keepalived configurations, and F5 BIG-IP configurations from Ansible
+    /// playbooks, with the folder each was found in.
     pub load_balancers: Vec<(std::path::PathBuf, LbConfig)>,
+    /// Nova servers created by Ansible playbooks (UPI).
+    pub servers: Vec<Server>,
+    /// Heat `get_resource`/`get_param` references to names their template does not declare.
+    pub undefined_references: Vec<crate::inputs::heat::UndefinedReference>,
 }
 
 impl Site {
@@ -211,6 +232,8 @@ impl Site {
         self.security_group_rules.extend(other.security_group_rules);
         self.topologies.extend(other.topologies);
         self.load_balancers.extend(other.load_balancers);
+        self.servers.extend(other.servers);
+        self.undefined_references.extend(other.undefined_references);
     }
 
     /// The network a reference names: a resource of the same file, or a network by name.
@@ -231,11 +254,12 @@ impl Site {
         }
     }
 
-    /// The segment a reference names (segments are referred to as resources).
+    /// The segment a reference names: a resource of the same file, or a segment by name.
     pub fn segment(&self, r: &Ref) -> Option<&Segment> {
         match r {
             Ref::Resource { file, key, .. } => self.segments.iter().find(|s| s.origin.is(*file, key)),
-            Ref::Named { .. } | Ref::Unknown(_) => None,
+            Ref::Named { value, .. } => self.segments.iter().find(|s| s.name.value() == Some(value)),
+            Ref::Unknown(_) => None,
         }
     }
 
@@ -273,22 +297,22 @@ impl Site {
         }
     }
 
-    /// The HAProxy configurations that serve a cluster: one binding the cluster's API or ingress
-    /// VIP, or kept in the cluster's folder; failing those, one whose servers are all in the
-    /// cluster's machine network, when no other cluster's is.
-    pub fn haproxy_for<'a>(
+    /// The load balancer configurations (HAProxy, F5) that serve a cluster: one binding the
+    /// cluster's API or ingress VIP, or kept in the cluster's folder; failing those, one whose
+    /// servers are all in the cluster's machine network, when no other cluster's is.
+    pub fn proxies_for<'a>(
         &'a self,
         cluster: &crate::model::Cluster,
         clusters: &[crate::model::Cluster],
-    ) -> Vec<&'a Haproxy> {
+    ) -> Vec<&'a Proxy> {
         let configs = || {
             self.load_balancers.iter().filter_map(|(dir, c)| match c {
-                LbConfig::Haproxy(h) => Some((dir, h)),
+                LbConfig::Proxy(h) => Some((dir, h)),
                 LbConfig::Keepalived(_) => None,
             })
         };
         let vips = cluster.vips();
-        let direct: Vec<&Haproxy> = configs()
+        let direct: Vec<&Proxy> = configs()
             .filter(|(dir, h)| {
                 dir.starts_with(&cluster.root)
                     || h.frontends.iter().flat_map(|f| &f.binds).any(|b| {
@@ -303,7 +327,7 @@ impl Site {
         if !direct.is_empty() {
             return direct;
         }
-        let serves = |c: &crate::model::Cluster, h: &Haproxy| {
+        let serves = |c: &crate::model::Cluster, h: &Proxy| {
             let cidrs = c.install_config.as_ref().and_then(|ic| ic.networking.machine_network.value());
             let mut servers = h.backends.iter().flat_map(|b| &b.servers).filter_map(|s| s.ip()).peekable();
             servers.peek().is_some()
@@ -315,15 +339,46 @@ impl Site {
             .collect()
     }
 
+    /// Merges the F5 configurations of each folder into one: the tasks for one appliance are
+    /// often split over several task files (a role's `tasks/`), and a pool's members must be
+    /// judged together.
+    pub fn merge_bigip_configs(&mut self) {
+        let mut merged: Vec<(std::path::PathBuf, LbConfig)> = Vec::with_capacity(self.load_balancers.len());
+        for (dir, config) in std::mem::take(&mut self.load_balancers) {
+            let LbConfig::Proxy(proxy) = config else {
+                merged.push((dir, config));
+                continue;
+            };
+            let same = merged.iter_mut().find_map(|(d, c)| match c {
+                LbConfig::Proxy(p)
+                    if *d == dir && p.kind == ProxyKind::BigIp && proxy.kind == ProxyKind::BigIp =>
+                {
+                    Some(p)
+                }
+                _ => None,
+            });
+            match same {
+                Some(into) => into.absorb(proxy),
+                None => merged.push((dir, LbConfig::Proxy(proxy))),
+            }
+        }
+        self.load_balancers = merged;
+    }
+
     /// The keepalived instances in the scan.
     pub fn vrrp_instances(&self) -> impl Iterator<Item = (&Keepalived, &VrrpInstance)> {
         self.load_balancers
             .iter()
             .filter_map(|(_, c)| match c {
                 LbConfig::Keepalived(k) => Some(k),
-                LbConfig::Haproxy(_) => None,
+                LbConfig::Proxy(_) => None,
             })
             .flat_map(|k| k.instances.iter().map(move |i| (k, i)))
+    }
+
+    /// The Nova servers created by the playbooks in `dir` or below it (a cluster's folder).
+    pub fn servers_in<'a>(&'a self, dir: &'a std::path::Path) -> impl Iterator<Item = &'a Server> {
+        self.servers.iter().filter(move |s| s.dir.starts_with(dir))
     }
 
     /// The subnet of a routed network whose segment sits in `az` alone (its physnet is bridged
@@ -368,21 +423,9 @@ impl Site {
             .filter(move |s| self.network(&s.network).is_some_and(|n| n.origin == network.origin))
     }
 
-    /// The network that carries a cluster's control-plane port: named by
-    /// `controlPlanePort.network`, or the network of a subnet the port names.
+    /// The network that carries a cluster's control plane (see [`Site::control_plane_attachment`]).
     pub fn control_plane_network(&self, cluster: &crate::model::Cluster) -> Option<&Network> {
-        let port = cluster.install_config.as_ref()?.openstack.control_plane_port.as_ref()?;
-        let by_name = port
-            .network_name
-            .value()
-            .and_then(|n| self.networks.iter().find(|net| net.name.value() == Some(n)));
-        by_name.or_else(|| {
-            port.subnets
-                .iter()
-                .filter_map(|(_, name)| name.value())
-                .flat_map(|n| self.subnets_named(n))
-                .find_map(|s| self.network(&s.network))
-        })
+        self.control_plane_attachment(cluster).map(|a| a.network)
     }
 
     /// The networks a machine's provider spec attaches it to, by network and subnet names; `None`

@@ -54,12 +54,27 @@ pub struct ArchitectureReport {
     pub evidence: Vec<EvidenceReport>,
 }
 
+/// A network the cluster uses, how far it reaches, and what ties the cluster to it.
+#[derive(Clone, Debug, Serialize)]
+pub struct NetworkReport {
+    pub name: String,
+    /// `control-plane` or `workers`.
+    pub role: &'static str,
+    /// `stretched L2 across az1, az2, az3`, `routed, 3 segments`, `tenant overlay`, …
+    pub reach: String,
+    /// What attaches the cluster to it.
+    pub via: &'static str,
+    pub file: String,
+    pub line: usize,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ClusterReport {
     pub name: String,
     pub infra_id: Option<String>,
     pub architecture: ArchitectureReport,
     pub zones: Vec<String>,
+    pub networks: Vec<NetworkReport>,
     pub files: Vec<String>,
     #[serde(skip)]
     pub weak_points: &'static [&'static str],
@@ -158,6 +173,19 @@ pub(crate) fn build(
                     .collect(),
             },
             zones: c.layout.zones.iter().map(|z| z.value.clone()).collect(),
+            networks: model
+                .site
+                .attachments(c)
+                .into_iter()
+                .map(|a| NetworkReport {
+                    name: a.network.display_name().to_owned(),
+                    role: if a.control_plane { "control-plane" } else { "workers" },
+                    reach: model.site.reach(a.network, Some(c)).describe(),
+                    via: a.via.describe(),
+                    file: sources.display(a.span.file).to_owned(),
+                    line: sources.range(a.span).0.line,
+                })
+                .collect(),
             files: c.files.iter().map(|f| sources.display(*f).to_owned()).collect(),
             weak_points: inf.architecture.weak_points(),
             summary: inf.architecture.summary(),

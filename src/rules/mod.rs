@@ -61,6 +61,7 @@ pub static ALL: &[&dyn Rule] = &[
     &load::templated_file_skipped::TemplatedFileSkipped,
     &load::duplicate_key::DuplicateKey,
     &load::invalid_site_file::InvalidSiteFile,
+    &load::undefined_reference::UndefinedReference,
     &zones::control_plane_not_spread::ControlPlaneNotSpread,
     &zones::missing_per_az_machineset::MissingPerAzMachineset,
     &zones::workers_not_az_tolerant::WorkersNotAzTolerant,

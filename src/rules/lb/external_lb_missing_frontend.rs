@@ -15,17 +15,16 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !ic.user_managed_lb() {
             continue;
         }
-        let configs = cx.model.site.haproxy_for(cluster, clusters);
+        let configs = cx.model.site.proxies_for(cluster, clusters);
         let Some(first) = configs.first() else { continue };
         let binds = configs.iter().flat_map(|h| &h.frontends).flat_map(|f| &f.binds);
         // A bind whose port cannot be read might be any of them: nothing can be said.
         if binds.clone().any(|b| !b.port.is_present() || b.port.is_unknown()) {
             continue;
         }
-        let served: Vec<u16> = binds.filter_map(|b| b.port.value().copied()).collect();
         let missing: Vec<String> = REQUIRED
             .iter()
-            .filter(|(port, _)| !served.contains(port))
+            .filter(|(port, _)| !binds.clone().any(|b| b.serves(*port)))
             .map(|(port, what)| format!("{port} ({what})"))
             .collect();
         let Some(section) = first.frontends.first() else { continue };
@@ -43,8 +42,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         )
         .with_label("first frontend of this configuration")
         .with_help(
-            "add a frontend (or listen section) for each missing port, with the control-plane nodes as \
-             backends for 6443 and 22623 and the ingress router nodes for 80 and 443",
+            "add a frontend (an HAProxy frontend or listen section, an F5 virtual server) for each missing \
+             port, with the control-plane nodes as backends for 6443 and 22623 and the ingress router nodes \
+             for 80 and 443",
         )
         .for_cluster(Some(&cluster.name));
         if let Some(lb) = ic.openstack.load_balancer_type.known() {

@@ -1,7 +1,7 @@
 use std::net::IpAddr;
 
 use crate::diagnostic::Diagnostic;
-use crate::inputs::lb::{Frontend, Haproxy};
+use crate::inputs::lb::{Frontend, Proxy, ProxyKind};
 use crate::model::Cluster;
 use crate::model::site::Site;
 use crate::rules::{Context, declare_rule};
@@ -19,17 +19,22 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !ic.user_managed_lb() {
             continue;
         }
-        for haproxy in site.haproxy_for(cluster, &cx.model.clusters) {
-            for frontend in haproxy.frontends.iter().filter(|f| serves_api(f)) {
-                backends_cover_zones(site, cluster, haproxy, frontend, out);
-                instances_redundant(site, cluster, frontend, out);
+        for proxy in site.proxies_for(cluster, &cx.model.clusters) {
+            for frontend in proxy.frontends.iter().filter(|f| serves_api(f)) {
+                backends_cover_zones(site, cluster, proxy, frontend, out);
+                // An F5 pair fails over by the appliances' own HA (device group, traffic group),
+                // which Ansible tasks seldom show and keepalived takes no part in: "one instance"
+                // would be a guess there, so only HAProxy's instances are counted.
+                if proxy.kind == ProxyKind::Haproxy {
+                    instances_redundant(site, cluster, frontend, out);
+                }
             }
         }
     }
 }
 
 fn serves_api(frontend: &Frontend) -> bool {
-    frontend.binds.iter().any(|b| b.port.value() == Some(&API_PORT))
+    frontend.binds.iter().any(|b| b.serves(API_PORT))
 }
 
 /// Every control-plane AZ must have an API backend, where each backend's AZ can be told from the
@@ -37,18 +42,20 @@ fn serves_api(frontend: &Frontend) -> bool {
 fn backends_cover_zones(
     site: &Site,
     cluster: &Cluster,
-    haproxy: &Haproxy,
+    proxy: &Proxy,
     frontend: &Frontend,
     out: &mut Vec<Diagnostic>,
 ) {
+    // A `listen` section is its own backend; an F5 virtual server reaches only its pool.
+    let own = (proxy.kind == ProxyKind::Haproxy).then_some(frontend.name.value.as_str());
     let names: Vec<&str> = frontend
         .default_backend
         .iter()
         .chain(&frontend.use_backends)
         .map(|b| b.value.as_str())
-        .chain(std::iter::once(frontend.name.value.as_str()))
+        .chain(own)
         .collect();
-    for backend in haproxy.backends.iter().filter(|b| names.contains(&b.name.value.as_str())) {
+    for backend in proxy.backends.iter().filter(|b| names.contains(&b.name.value.as_str())) {
         if backend.servers.is_empty() {
             continue;
         }
@@ -76,7 +83,7 @@ fn backends_cover_zones(
                 ),
             )
             .with_label("API (6443) backends")
-            .with_help("add the control-plane node of every AZ as a server of this backend")
+            .with_help("add the control-plane node of every AZ to this backend (an HAProxy server, an F5 pool member)")
             .for_cluster(Some(&cluster.name)),
         );
     }

@@ -1,6 +1,4 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::Cluster;
-use crate::model::site::Network;
 use crate::rules::{Context, declare_rule};
 
 declare_rule!(SingleGatewayStretchedL2, "SL205", "SL205-single-gateway-stretched-l2.yaml", check);
@@ -11,7 +9,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let site = &cx.model.site;
     for cluster in &cx.model.clusters {
         let Some(network) = site.control_plane_network(cluster) else { continue };
-        if !stretched(cx, cluster, network) {
+        if !site.is_stretched(network, cluster) {
             continue;
         }
         let net_name = network.display_name();
@@ -77,21 +75,4 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-}
-
-/// Whether the network spans AZs: its physnet is bridged in several AZs (Site), or it carries
-/// control-plane members in several AZs.
-fn stretched(cx: &Context<'_>, cluster: &Cluster, network: &Network) -> bool {
-    let physnet_zones = network.physical_network.value().map_or(0, |p| {
-        cx.model
-            .site
-            .topologies
-            .iter()
-            .flat_map(|t| &t.physical_networks)
-            .filter(|pn| pn.name.value() == Some(p))
-            .map(|pn| pn.zones.items().len())
-            .max()
-            .unwrap_or(0)
-    });
-    cluster.layout.control_plane_zones().len() > 1 || physnet_zones > 1
 }

@@ -172,19 +172,15 @@ fn ids(v: Vrids) -> String {
 /// Whether the two clusters' control planes share a broadcast domain: when the Site holds both
 /// control-plane networks, whether they are one network; otherwise as the install-configs tell.
 fn l2_of(site: &Site, earlier: &Keepalived<'_>, later: &Keepalived<'_>) -> Option<SharedL2> {
-    match (site.control_plane_network(earlier.cluster), site.control_plane_network(later.cluster)) {
-        (Some(a), Some(b)) if a.origin == b.origin => Some(SharedL2 {
-            what: format!("network `{}`", a.display_name()),
-            earlier: port_span(earlier.ic).unwrap_or(earlier.name.span),
-            later: port_span(later.ic).unwrap_or(later.name.span),
+    match (site.control_plane_attachment(earlier.cluster), site.control_plane_attachment(later.cluster)) {
+        (Some(a), Some(b)) if a.network.origin == b.network.origin => Some(SharedL2 {
+            what: format!("network `{}`", a.network.display_name()),
+            earlier: a.span,
+            later: b.span,
         }),
         (Some(_), Some(_)) => None,
         _ => shared_l2(earlier.ic, later.ic),
     }
-}
-
-fn port_span(ic: &InstallConfig) -> Option<Span> {
-    ic.openstack.control_plane_port.as_ref()?.span
 }
 
 /// Whether the two clusters' control planes sit on one broadcast domain, as far as the

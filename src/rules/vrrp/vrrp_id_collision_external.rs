@@ -116,16 +116,14 @@ fn same_group(a: &Instance<'_>, b: &Instance<'_>) -> bool {
     x == y
 }
 
-/// Where two sets of addresses share a broadcast domain: the same Neutron network (the subnets
-/// that hold them), or, where no subnet in the scan holds either, one cluster's machine network.
+/// Where two sets of addresses share a broadcast domain: the same L2 domain (one network, or one
+/// segment of a routed network) through the subnets that hold them, or, where no subnet in the scan holds either, one cluster's machine network.
 fn shared_l2(model: &Model, a: &[IpAddr], b: &[IpAddr]) -> Option<String> {
     let site = &model.site;
     for x in a {
         for y in b {
-            match (site.network_of_address(*x), site.network_of_address(*y)) {
-                (Some(n), Some(m)) if n.origin == m.origin => {
-                    return Some(format!("network `{}`", n.display_name()));
-                }
+            match (site.l2_domain_of(*x), site.l2_domain_of(*y)) {
+                (Some(n), Some(m)) if n.same(&m) => return Some(n.describe()),
                 (None, None) => {
                     let cidr = model
                         .clusters

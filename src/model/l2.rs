@@ -1,0 +1,185 @@
+//! L2 domains: which subnets share one broadcast domain, and how far each network reaches.
+//!
+//! A single-segment network is one L2 domain wherever it is bridged: a tenant overlay wherever
+//! tunnels reach, a provider network in the AZs whose hosts bridge its physnet (Site). A network
+//! with several segments is a routed provider network (RPN): each segment is its own L2 domain,
+//! and the fabric routes between them (DOMAIN.md §D.1, §D.2).
+
+use std::net::IpAddr;
+
+use crate::model::Cluster;
+use crate::model::site::{Network, Segment, Site, Subnet};
+
+/// One broadcast domain: a network, or one segment of a routed network.
+#[derive(Clone, Debug)]
+pub struct L2Domain<'a> {
+    pub network: &'a Network,
+    /// The segment, for a routed network.
+    pub segment: Option<&'a Segment>,
+    pub subnets: Vec<&'a Subnet>,
+}
+
+impl L2Domain<'_> {
+    /// Whether two domains are the same broadcast domain.
+    pub fn same(&self, other: &L2Domain<'_>) -> bool {
+        self.network.origin == other.network.origin
+            && self.segment.map(|s| &s.origin) == other.segment.map(|s| &s.origin)
+    }
+
+    /// The domain for messages: `network `x`` or `segment `k` of network `x``.
+    pub fn describe(&self) -> String {
+        match self.segment {
+            Some(s) => format!(
+                "segment `{}` of network `{}`",
+                s.name.value().unwrap_or(&s.origin.key.value),
+                self.network.display_name()
+            ),
+            None => format!("network `{}`", self.network.display_name()),
+        }
+    }
+}
+
+/// How far a network reaches across the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reach<'a> {
+    /// Several segments, each its own L2: a routed provider network.
+    Routed { segments: usize },
+    /// One L2 present in several AZs: a provider network whose physnet is bridged in each of
+    /// them, or one that carries control-plane members in several AZs.
+    Stretched { zones: Vec<&'a str> },
+    /// A provider network bridged in one AZ only.
+    SingleAz { zone: &'a str },
+    /// A tenant overlay (VXLAN, Geneve, GRE): one L2 wherever tunnels reach.
+    Overlay,
+    /// A network created without provider attributes: the cloud's default tenant type (an
+    /// overlay in the deployments this tool models, but the manifest does not say).
+    Tenant,
+    /// Nothing in the scan says.
+    Unknown,
+}
+
+impl Reach<'_> {
+    /// A short description for `infer` and messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Reach::Routed { segments } => format!("routed, {segments} segments"),
+            Reach::Stretched { zones } if zones.is_empty() => "stretched L2".to_owned(),
+            Reach::Stretched { zones } => format!("stretched L2 across {}", zones.join(", ")),
+            Reach::SingleAz { zone } => format!("L2 in {zone} only"),
+            Reach::Overlay => "tenant overlay".to_owned(),
+            Reach::Tenant => "tenant network, the cloud's default type".to_owned(),
+            Reach::Unknown => "reach unknown".to_owned(),
+        }
+    }
+}
+
+const OVERLAY_TYPES: [&str; 3] = ["vxlan", "geneve", "gre"];
+
+impl Site {
+    /// Every L2 domain of the scan: one per network, or one per segment of a routed network.
+    pub fn l2_domains(&self) -> Vec<L2Domain<'_>> {
+        let mut out = Vec::new();
+        for network in &self.networks {
+            let subnets: Vec<&Subnet> = self.subnets_of(network).collect();
+            let segments: Vec<&Segment> = self.segments_of(network).collect();
+            if segments.len() < 2 {
+                out.push(L2Domain { network, segment: segments.first().copied(), subnets });
+                continue;
+            }
+            for segment in segments {
+                let on_segment = subnets
+                    .iter()
+                    .copied()
+                    .filter(|s| {
+                        s.segment
+                            .as_ref()
+                            .and_then(|r| self.segment(r))
+                            .is_some_and(|g| g.origin == segment.origin)
+                    })
+                    .collect();
+                out.push(L2Domain { network, segment: Some(segment), subnets: on_segment });
+            }
+        }
+        out
+    }
+
+    /// The L2 domain an address sits in, through the subnet whose CIDR holds it.
+    pub fn l2_domain_of(&self, ip: IpAddr) -> Option<L2Domain<'_>> {
+        let subnet = self.subnet_containing(ip)?;
+        let network = self.network(&subnet.network)?;
+        let routed = self.is_routed(network);
+        let segment = if routed { Some(self.segment(subnet.segment.as_ref()?)?) } else { None };
+        let subnets = self
+            .subnets_of(network)
+            .filter(|s| {
+                !routed
+                    || s.segment.as_ref().and_then(|r| self.segment(r)).map(|g| &g.origin)
+                        == segment.map(|g| &g.origin)
+            })
+            .collect();
+        Some(L2Domain { network, segment, subnets })
+    }
+
+    /// The subnets of a network.
+    pub fn subnets_of<'a>(&'a self, network: &'a Network) -> impl Iterator<Item = &'a Subnet> {
+        self.subnets
+            .iter()
+            .filter(move |s| self.network(&s.network).is_some_and(|n| n.origin == network.origin))
+    }
+
+    /// A network with several segments: a routed provider network.
+    pub fn is_routed(&self, network: &Network) -> bool {
+        self.segments_of(network).nth(1).is_some()
+    }
+
+    /// The AZs whose hosts bridge the network's physnet, as a Site topology states them.
+    pub fn network_zones(&self, network: &Network) -> Option<Vec<&str>> {
+        let physnet = network.physical_network.value()?;
+        Some(self.physnet_zones(physnet)?.iter().map(|z| z.value.as_str()).collect())
+    }
+
+    /// A network present in more than one AZ: its physnet is bridged in several (Site), or it
+    /// carries the cluster's control-plane members in several. Overlays count too when they carry
+    /// such a control plane: their way out is a router like any stretched L2's.
+    pub fn is_stretched(&self, network: &Network, cluster: &Cluster) -> bool {
+        self.network_zones(network).is_some_and(|z| z.len() > 1)
+            || (self.control_plane_network(cluster).is_some_and(|n| n.origin == network.origin)
+                && cluster.layout.control_plane_zones().len() > 1)
+    }
+
+    /// How far a network reaches; `cluster` adds the evidence of its control-plane members.
+    pub fn reach<'a>(&'a self, network: &'a Network, cluster: Option<&'a Cluster>) -> Reach<'a> {
+        let segments = self.segments_of(network).count();
+        if segments >= 2 {
+            return Reach::Routed { segments };
+        }
+        if network.network_type.value().is_some_and(|t| OVERLAY_TYPES.contains(&t.as_str())) {
+            return Reach::Overlay;
+        }
+        let no_provider_attributes = !network.network_type.is_present()
+            && !network.physical_network.is_present()
+            && segments == 0
+            && network.external.value() != Some(&true);
+        if no_provider_attributes {
+            return Reach::Tenant;
+        }
+        let zones = self.network_zones(network);
+        if let Some(zones) = &zones
+            && zones.len() > 1
+        {
+            return Reach::Stretched { zones: zones.clone() };
+        }
+        let carries_control_plane = cluster
+            .is_some_and(|c| self.control_plane_network(c).is_some_and(|n| n.origin == network.origin));
+        if let Some(cluster) = cluster.filter(|_| carries_control_plane) {
+            let members = cluster.layout.control_plane_zones();
+            if members.len() > 1 {
+                return Reach::Stretched { zones: members };
+            }
+        }
+        match zones.as_deref() {
+            Some([zone]) => Reach::SingleAz { zone },
+            _ => Reach::Unknown,
+        }
+    }
+}
