@@ -1,6 +1,7 @@
-//! Complete cluster trees as teams keep them in git: each architecture example is recognised and
-//! clean; the broken cluster tree fires what its comments promise. Human and JSON output are
-//! snapshotted.
+//! Complete cluster trees as teams keep them in git, networks included: each architecture
+//! example is recognised with high confidence and clean; each planted tree (the same cluster with
+//! violations planted) is still recognised and reports exactly what its `# expect:` comments
+//! promise, at those lines. Human and JSON output are snapshotted.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
 
@@ -38,9 +39,46 @@ fn each_architecture_example_is_recognised_and_clean() {
     }
 }
 
+/// Every `# expect: CODE at LINE[, LINE]` comment of a tree, whatever the code.
+fn planted(tree: &str) -> Vec<(String, String, usize)> {
+    let mut out = Vec::new();
+    for file in common::input_files(Path::new(tree)) {
+        let text = std::fs::read_to_string(&file).expect("fixture reads");
+        let display = stretchlint::source::display_path(&file);
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("# expect:") else { continue };
+            let (code, lines) = rest.trim().split_once(" at ").expect("`# expect: CODE at LINES`");
+            for n in lines.split(',') {
+                out.push((code.trim().to_owned(), display.clone(), n.trim().parse().expect("a line number")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn planted_violations_are_reported_exactly_and_the_architecture_still_shows() {
+    let trees = trees("planted");
+    assert_eq!(trees.len(), 4, "one planted tree per architecture");
+    for tree in trees {
+        let report = lint_paths(&[tree.clone().into()], &Settings::default()).expect("tree lints");
+        let expected = tree.rsplit('/').next().unwrap_or_default();
+        assert_eq!(report.clusters.len(), 1, "{tree}");
+        assert_eq!(report.clusters[0].architecture.id, expected, "{tree}");
+        assert_eq!(report.clusters[0].architecture.confidence, Confidence::High, "{tree}");
+        let mut got: Vec<(String, String, usize)> =
+            report.findings.iter().map(|f| (f.code.to_owned(), f.file.clone(), f.line)).collect();
+        got.sort();
+        let want = planted(&tree);
+        assert!(want.len() >= 2, "{tree}: plant at least two violations");
+        assert_eq!(got, want, "{tree}");
+    }
+}
+
 #[test]
 fn cluster_tree_snapshots() {
-    for tree in trees("architectures").into_iter().chain(trees("clusters")) {
+    for tree in trees("architectures").into_iter().chain(trees("clusters")).chain(trees("planted")) {
         let report = lint_paths(&[tree.clone().into()], &Settings::default()).expect("tree lints");
         let name = tree.replace('/', "__");
         insta::with_settings!({ omit_expression => true, snapshot_path => "snapshots/trees", prepend_module_to_snapshot => false }, {

@@ -14,7 +14,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let net_name = network.display_name();
         let mut push = |d: Diagnostic| out.push(d.for_cluster(Some(&cluster.name)));
-        for router in site.routers_on(network) {
+        // The router that carries the floating IPs is SL208's: one finding per fault.
+        let fip_routers = site.fip_routers(cluster);
+        for router in site.routers_on(network).filter(|r| !fip_routers.iter().any(|f| f.origin == r.origin)) {
             let router_name = router.display_name();
             if let Some(ha) = router.not_ha() {
                 push(

@@ -37,6 +37,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         against_clusters(model, inst, out);
     }
     for (i, later) in instances.iter().enumerate() {
+        // One finding per instance: its other clashes are the same fix.
         for earlier in instances.iter().take(i) {
             if earlier.vrid.value != later.vrid.value || same_group(earlier, later) {
                 continue;
@@ -63,6 +64,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .with_secondary(earlier.vrid.span, format!("`{}` uses it first", earlier.instance.name.value))
                 .with_help("give each VRRP group on one L2 its own virtual_router_id (1-255)"),
             );
+            break;
         }
     }
 }
