@@ -183,3 +183,111 @@ impl Site {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn site(heat: &str, topology: Option<&str>) -> Site {
+        let parsed = crate::yaml::parse(FileId(0), heat);
+        let mut site = parsed
+            .documents
+            .first()
+            .map_or_else(Site::default, |d| crate::inputs::heat::read(FileId(0), &d.root));
+        if let Some(text) = topology {
+            let parsed = crate::yaml::parse(FileId(1), text);
+            site.topologies
+                .extend(parsed.documents.first().map(|d| crate::inputs::site_file::read(FileId(1), &d.root)));
+        }
+        site
+    }
+
+    const NETWORKS: &str = "heat_template_version: 2018-08-31
+resources:
+  cp:
+    type: OS::Neutron::ProviderNet
+    properties: {name: cp, network_type: vlan, physical_network: metro, segmentation_id: 10}
+  cp_sub:
+    type: OS::Neutron::Subnet
+    properties: {name: cp-sub, network: {get_resource: cp}, cidr: 10.20.0.0/24}
+  rpn:
+    type: OS::Neutron::Net
+    properties: {name: rpn}
+  seg1:
+    type: OS::Neutron::Segment
+    properties: {name: rpn-1, network: {get_resource: rpn}, network_type: vlan, physical_network: leaf1, segmentation_id: 5}
+  seg2:
+    type: OS::Neutron::Segment
+    properties: {name: rpn-2, network: {get_resource: rpn}, network_type: vlan, physical_network: leaf2, segmentation_id: 5}
+  sub1:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: rpn}, segment: {get_resource: seg1}, cidr: 10.21.1.0/24}
+  sub2:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: rpn}, segment: {get_resource: seg2}, cidr: 10.21.2.0/24}
+  tenant:
+    type: OS::Neutron::Net
+    properties: {name: tenant}
+";
+
+    const TOPOLOGY: &str = "apiVersion: stretchlint.io/v1alpha1
+kind: Site
+metadata: {name: metro}
+spec:
+  zones: [az1, az2]
+  physicalNetworks:
+    - {name: metro, zones: [az1, az2]}
+    - {name: leaf1, zones: [az1]}
+";
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    fn network<'a>(site: &'a Site, name: &str) -> Option<&'a Network> {
+        site.networks.iter().find(|n| n.name.value().is_some_and(|v| v == name))
+    }
+
+    #[test]
+    fn each_segment_of_a_routed_network_is_its_own_l2_domain() {
+        let site = site(NETWORKS, None);
+        assert_eq!(site.l2_domains().len(), 4, "cp, two segments, tenant");
+        let (Some(a), Some(b), Some(c)) = (
+            site.l2_domain_of(ip("10.21.1.5")),
+            site.l2_domain_of(ip("10.21.2.5")),
+            site.l2_domain_of(ip("10.21.1.9")),
+        ) else {
+            panic!("addresses inside subnets have L2 domains");
+        };
+        assert!(!a.same(&b), "two segments are two broadcast domains");
+        assert!(a.same(&c));
+        assert_eq!(a.describe(), "segment `rpn-1` of network `rpn`");
+        assert_eq!(a.subnets.len(), 1);
+        assert!(site.l2_domain_of(ip("192.0.2.1")).is_none());
+    }
+
+    #[test]
+    fn reach_comes_from_segments_physnet_zones_and_provider_attributes() {
+        let site = site(NETWORKS, Some(TOPOLOGY));
+        let reach = |name| network(&site, name).map(|n| site.reach(n, None));
+        assert_eq!(reach("rpn"), Some(Reach::Routed { segments: 2 }));
+        assert_eq!(reach("cp"), Some(Reach::Stretched { zones: vec!["az1", "az2"] }));
+        assert_eq!(reach("tenant"), Some(Reach::Tenant));
+        let without_topology = self::site(NETWORKS, None);
+        let cp = network(&without_topology, "cp").map(|n| without_topology.reach(n, None));
+        assert_eq!(cp, Some(Reach::Unknown), "a VLAN's reach is the Site's to tell");
+    }
+
+    #[test]
+    fn a_vip_attaches_only_when_one_subnet_holds_it() {
+        let site = site(NETWORKS, None);
+        assert!(site.only_subnet_containing(ip("10.20.0.5")).is_some());
+        let twice = NETWORKS.replace("cidr: 10.21.2.0/24", "cidr: 10.20.0.0/16");
+        let site = self::site(&twice, None);
+        assert!(
+            site.only_subnet_containing(ip("10.20.0.5")).is_none(),
+            "two stacks reuse the CIDR: no guess"
+        );
+    }
+}
