@@ -308,62 +308,14 @@ fn read_task(out: &mut Out<'_>, task: &Node, vars: &HashMap<&str, &Node>) {
     }
 }
 
-/// A Nova server: its name, AZ and the networks and ports of `network` and `nics`.
+/// A Nova server: its name and AZ, and the folder of its playbook.
 fn server(a: &Args<'_>, origin: Origin, dir: &Path) -> Server {
-    let mut networks: Vec<Ref> = a.reference("network").into_iter().collect();
-    let mut ports = Vec::new();
-    for (kind, reference) in nics(a) {
-        match kind.as_str() {
-            "net-name" | "net-id" => networks.push(reference),
-            "port-name" | "port-id" => ports.push(reference),
-            // A `nics` that cannot be read may name networks as well as ports.
-            "" => {
-                networks.push(reference.clone());
-                ports.push(reference);
-            }
-            _ => {}
-        }
-    }
     Server {
         origin,
         dir: dir.to_path_buf(),
         name: a.string("name"),
         availability_zone: a.string("availability_zone"),
-        networks,
-        ports,
     }
-}
-
-/// The entries of `nics`: a list of `{net-name: x}` maps or `net-name=x,port-id=y` strings, or
-/// one such string. An entry that cannot be read comes back with an empty kind.
-fn nics(a: &Args<'_>) -> Vec<(String, Ref)> {
-    let Some(written) = a.node("nics") else { return Vec::new() };
-    let items = match substitute(written, a.vars) {
-        Ok(list) => list.as_seq().map_or_else(|| vec![list], |items| items.iter().collect()),
-        Err(()) => return vec![(String::new(), Ref::Unknown(written.span))],
-    };
-    let mut out = Vec::new();
-    for item in items {
-        match substitute(item, a.vars) {
-            Ok(entry) if entry.as_map().is_some() => {
-                for (k, v) in entry.as_map().unwrap_or_default() {
-                    let (Some(kind), Some(reference)) = (k.as_str(), Args::reference_node(v, a.vars)) else {
-                        continue;
-                    };
-                    out.push((kind.to_owned(), reference));
-                }
-            }
-            Ok(entry) => {
-                let text = entry.as_str().unwrap_or_default();
-                for (kind, value) in text.split(',').filter_map(|pair| pair.split_once('=')) {
-                    let reference = Ref::Named { value: value.trim().to_owned(), span: item.span };
-                    out.push((kind.trim().to_owned(), reference));
-                }
-            }
-            Err(()) => out.push((String::new(), Ref::Unknown(item.span))),
-        }
-    }
-    out
 }
 
 /// A module's arguments, with the play's vars for `"{{ var }}"` values.
@@ -522,7 +474,7 @@ mod server_tests {
     use crate::yaml;
 
     #[test]
-    fn servers_keep_name_zone_networks_ports_and_folder() {
+    fn servers_keep_name_zone_and_folder() {
         let playbook = "- hosts: localhost
   vars:
     az: az2
@@ -546,23 +498,8 @@ mod server_tests {
         assert_eq!(site.servers.len(), 2);
         let (master, worker) = (&site.servers[0], &site.servers[1]);
         assert_eq!(master.availability_zone.value().map(String::as_str), Some("az2"));
-        let named = |refs: &[Ref]| {
-            refs.iter()
-                .map(|r| match r {
-                    Ref::Named { value, .. } => value.clone(),
-                    _ => "?".to_owned(),
-                })
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            (named(&master.networks), named(&master.ports)),
-            (vec!["storage".into()], vec!["ocp-master-port-0".into()])
-        );
+        assert_eq!(master.name.value().map(String::as_str), Some("ocp-master-0"));
         assert!(worker.availability_zone.is_unknown());
-        assert_eq!(
-            (named(&worker.networks), named(&worker.ports)),
-            (vec!["machines".into(), "abc".into()], vec!["p1".into()])
-        );
         assert_eq!(site.servers_in(Path::new("clusters")).count(), 2);
         assert_eq!(site.servers_in(Path::new("other")).count(), 0);
     }

@@ -8,7 +8,7 @@
 use std::net::IpAddr;
 
 use crate::model::Cluster;
-use crate::model::site::{Network, Segment, Site, Subnet};
+use crate::model::site::{Network, Segment, Site};
 
 /// One broadcast domain: a network, or one segment of a routed network.
 #[derive(Clone, Debug)]
@@ -16,7 +16,6 @@ pub struct L2Domain<'a> {
     pub network: &'a Network,
     /// The segment, for a routed network.
     pub segment: Option<&'a Segment>,
-    pub subnets: Vec<&'a Subnet>,
 }
 
 impl L2Domain<'_> {
@@ -76,55 +75,13 @@ impl Reach<'_> {
 const OVERLAY_TYPES: [&str; 3] = ["vxlan", "geneve", "gre"];
 
 impl Site {
-    /// Every L2 domain of the scan: one per network, or one per segment of a routed network.
-    pub fn l2_domains(&self) -> Vec<L2Domain<'_>> {
-        let mut out = Vec::new();
-        for network in &self.networks {
-            let subnets: Vec<&Subnet> = self.subnets_of(network).collect();
-            let segments: Vec<&Segment> = self.segments_of(network).collect();
-            if segments.len() < 2 {
-                out.push(L2Domain { network, segment: segments.first().copied(), subnets });
-                continue;
-            }
-            for segment in segments {
-                let on_segment = subnets
-                    .iter()
-                    .copied()
-                    .filter(|s| {
-                        s.segment
-                            .as_ref()
-                            .and_then(|r| self.segment(r))
-                            .is_some_and(|g| g.origin == segment.origin)
-                    })
-                    .collect();
-                out.push(L2Domain { network, segment: Some(segment), subnets: on_segment });
-            }
-        }
-        out
-    }
-
     /// The L2 domain an address sits in, through the subnet whose CIDR holds it.
     pub fn l2_domain_of(&self, ip: IpAddr) -> Option<L2Domain<'_>> {
         let subnet = self.subnet_containing(ip)?;
         let network = self.network(&subnet.network)?;
         let routed = self.is_routed(network);
         let segment = if routed { Some(self.segment(subnet.segment.as_ref()?)?) } else { None };
-        let subnets = self
-            .subnets_of(network)
-            .filter(|s| {
-                !routed
-                    || s.segment.as_ref().and_then(|r| self.segment(r)).map(|g| &g.origin)
-                        == segment.map(|g| &g.origin)
-            })
-            .collect();
-        Some(L2Domain { network, segment, subnets })
-    }
-
-    /// The subnets of a network.
-    pub fn subnets_of<'a>(&'a self, network: &'a Network) -> impl Iterator<Item = &'a Subnet> {
-        self.subnets
-            .iter()
-            .filter(move |s| self.network(&s.network).is_some_and(|n| n.origin == network.origin))
+        Some(L2Domain { network, segment })
     }
 
     /// A network with several segments: a routed provider network.
@@ -252,7 +209,6 @@ spec:
     #[test]
     fn each_segment_of_a_routed_network_is_its_own_l2_domain() {
         let site = site(NETWORKS, None);
-        assert_eq!(site.l2_domains().len(), 4, "cp, two segments, tenant");
         let (Some(a), Some(b), Some(c)) = (
             site.l2_domain_of(ip("10.21.1.5")),
             site.l2_domain_of(ip("10.21.2.5")),
@@ -263,7 +219,6 @@ spec:
         assert!(!a.same(&b), "two segments are two broadcast domains");
         assert!(a.same(&c));
         assert_eq!(a.describe(), "segment `rpn-1` of network `rpn`");
-        assert_eq!(a.subnets.len(), 1);
         assert!(site.l2_domain_of(ip("192.0.2.1")).is_none());
     }
 

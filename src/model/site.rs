@@ -189,10 +189,35 @@ pub struct Server {
     pub dir: std::path::PathBuf,
     pub name: Field<String>,
     pub availability_zone: Field<String>,
-    /// `network`, and the `net-name`/`net-id` entries of `nics`.
-    pub networks: Vec<Ref>,
-    /// The `port-name`/`port-id` entries of `nics`.
-    pub ports: Vec<Ref>,
+}
+
+/// An object that references can name: by its resource in a file, or by its `name`.
+trait Referable {
+    fn origin(&self) -> &Origin;
+    fn name(&self) -> &Field<String>;
+}
+
+macro_rules! referable {
+    ($($t:ty),*) => {$(
+        impl Referable for $t {
+            fn origin(&self) -> &Origin {
+                &self.origin
+            }
+            fn name(&self) -> &Field<String> {
+                &self.name
+            }
+        }
+    )*};
+}
+referable!(Network, Subnet, Segment, SecurityGroup, Router);
+
+/// The object a reference names: a resource of the same file, or an object by name.
+fn resolve<'a, T: Referable>(items: &'a [T], r: &Ref) -> Option<&'a T> {
+    match r {
+        Ref::Resource { file, key, .. } => items.iter().find(|o| o.origin().is(*file, key)),
+        Ref::Named { value, .. } => items.iter().find(|o| o.name().value() == Some(value)),
+        Ref::Unknown(_) => None,
+    }
 }
 
 /// Everything below the clusters.
@@ -238,29 +263,17 @@ impl Site {
 
     /// The network a reference names: a resource of the same file, or a network by name.
     pub fn network(&self, r: &Ref) -> Option<&Network> {
-        match r {
-            Ref::Resource { file, key, .. } => self.networks.iter().find(|n| n.origin.is(*file, key)),
-            Ref::Named { value, .. } => self.networks.iter().find(|n| n.name.value() == Some(value)),
-            Ref::Unknown(_) => None,
-        }
+        resolve(&self.networks, r)
     }
 
     /// The subnet a reference names: a resource of the same file, or a subnet by name.
     pub fn subnet(&self, r: &Ref) -> Option<&Subnet> {
-        match r {
-            Ref::Resource { file, key, .. } => self.subnets.iter().find(|s| s.origin.is(*file, key)),
-            Ref::Named { value, .. } => self.subnets.iter().find(|s| s.name.value() == Some(value)),
-            Ref::Unknown(_) => None,
-        }
+        resolve(&self.subnets, r)
     }
 
     /// The segment a reference names: a resource of the same file, or a segment by name.
     pub fn segment(&self, r: &Ref) -> Option<&Segment> {
-        match r {
-            Ref::Resource { file, key, .. } => self.segments.iter().find(|s| s.origin.is(*file, key)),
-            Ref::Named { value, .. } => self.segments.iter().find(|s| s.name.value() == Some(value)),
-            Ref::Unknown(_) => None,
-        }
+        resolve(&self.segments, r)
     }
 
     /// The subnet whose CIDR holds an address.
@@ -397,11 +410,7 @@ impl Site {
 
     /// The security group a reference names.
     pub fn security_group(&self, r: &Ref) -> Option<&SecurityGroup> {
-        match r {
-            Ref::Resource { file, key, .. } => self.security_groups.iter().find(|g| g.origin.is(*file, key)),
-            Ref::Named { value, .. } => self.security_groups.iter().find(|g| g.name.value() == Some(value)),
-            Ref::Unknown(_) => None,
-        }
+        resolve(&self.security_groups, r)
     }
 
     /// The rules of a security group, inline or separate.
@@ -458,11 +467,7 @@ impl Site {
                     .and_then(|s| self.network(&s.network))
                     .is_some_and(|n| n.origin == network.origin)
             })
-            .filter_map(move |i| match &i.router {
-                Ref::Resource { file, key, .. } => self.routers.iter().find(|r| r.origin.is(*file, key)),
-                Ref::Named { value, .. } => self.routers.iter().find(|r| r.name.value() == Some(value)),
-                Ref::Unknown(_) => None,
-            })
+            .filter_map(move |i| resolve(&self.routers, &i.router))
     }
 
     /// The routers that carry a cluster's API/ingress floating IPs: a gateway on the
