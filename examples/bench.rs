@@ -135,7 +135,10 @@ fn run() -> Result<()> {
 
     // The file list is the scan's own; parse-only reads the same files.
     let files: Vec<PathBuf> =
-        stretchlint::discover::discover(std::slice::from_ref(&dir))?.into_iter().map(|d| d.path).collect();
+        stretchlint::discover::discover(std::slice::from_ref(&dir), &Default::default(), true)?
+            .into_iter()
+            .map(|d| d.path)
+            .collect();
     let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len())).sum::<Result<u64, _>>()?;
 
     // Warm the page cache so that both measurements read from memory, then alternate the two
@@ -324,7 +327,7 @@ fn stage_times(dir: &Path) -> Result<Stages> {
         out.push((name, t.elapsed()));
         t = Instant::now();
     };
-    let discovered = discover::discover(&[dir.to_path_buf()])?;
+    let discovered = discover::discover(&[dir.to_path_buf()], &Default::default(), true)?;
     lap("discover (walk)", &mut out);
     let loaded = loader::load(&discovered);
     lap("load (read + parse + classify)", &mut out);

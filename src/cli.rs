@@ -1,9 +1,11 @@
 //! Command-line interface: argument definitions and the commands behind them.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::error::ErrorKind;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::Severity;
 use crate::error::Error;
@@ -43,7 +45,73 @@ pub enum Command {
     Explain {
         /// A rule code (SL101) or name (control-plane-not-spread)
         rule: String,
+        /// `markdown` prints the rule's documentation page (docs/rules/)
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
     },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Markdown,
+}
+
+impl Cli {
+    /// Parses a command line, pairing each `--output` with the `--format` just before it (as
+    /// kube-linter does), so that `--format github --format sarif --output r.sarif` annotates on
+    /// standard output and writes SARIF to a file.
+    pub fn try_parse_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let mut command = Self::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        let mut cli = Self::from_arg_matches(&matches)?;
+        if let (Command::Check(check), Some(sub)) = (&mut cli.command, matches.subcommand_matches("check")) {
+            check.targets = pair_outputs(sub, &check.format, &check.output)
+                .map_err(|message| command.error(ErrorKind::ArgumentConflict, message))?;
+        }
+        Ok(cli)
+    }
+}
+
+fn pair_outputs(
+    matches: &ArgMatches,
+    formats: &[OutputFormat],
+    outputs: &[PathBuf],
+) -> Result<Vec<(OutputFormat, Option<PathBuf>)>, String> {
+    let positions = |id: &str| matches.indices_of(id).map(Iterator::collect::<Vec<_>>).unwrap_or_default();
+    let (format_at, output_at) = (positions("format"), positions("output"));
+    let mut targets: Vec<(OutputFormat, Option<PathBuf>)> = formats.iter().map(|f| (*f, None)).collect();
+    if targets.is_empty() {
+        targets.push((OutputFormat::Human, None));
+    }
+    for (at, path) in output_at.iter().zip(outputs) {
+        // The last `--format` before this `--output`; with no `--format` at all, the default one.
+        let owner = match format_at.iter().rposition(|f| f < at) {
+            Some(i) => i,
+            None if formats.is_empty() => 0,
+            None => {
+                return Err(format!("`--output {}` must follow the `--format` it is for", path.display()));
+            }
+        };
+        match targets.get_mut(owner) {
+            Some((_, dest @ None)) => *dest = Some(path.clone()),
+            _ => return Err(format!("two `--output` files for one `--format` (`{}`)", path.display())),
+        }
+    }
+    if targets.iter().filter(|(_, dest)| dest.is_none()).count() > 1 {
+        return Err("only one format can go to standard output; give the others `--output FILE`".to_owned());
+    }
+    let mut files: Vec<&PathBuf> = targets.iter().filter_map(|(_, d)| d.as_ref()).collect();
+    files.sort();
+    if let Some(w) = files.windows(2).find(|w| w.first() == w.get(1)) {
+        let path = w.first().map(|p| p.display().to_string()).unwrap_or_default();
+        return Err(format!("`--output {path}` is given twice"));
+    }
+    Ok(targets)
 }
 
 #[derive(Debug, Args)]
@@ -51,8 +119,25 @@ pub struct CheckArgs {
     /// Files or directories to check
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    /// Output format; repeat it to write several (default: human)
+    #[arg(long, value_enum)]
+    pub format: Vec<OutputFormat>,
+    /// Write the `--format` just before this flag to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// Each format with its destination (`None`: standard output), paired from the order of the
+    /// flags on the command line by [`Cli::parse_args`].
+    #[arg(skip)]
+    pub targets: Vec<(OutputFormat, Option<PathBuf>)>,
+    /// A file listing changed paths, one per line: their findings are annotated first (`github`)
+    #[arg(long, value_name = "FILE")]
+    pub changed_files: Option<PathBuf>,
+    /// Leave out files matching this glob (repeatable); named files too with `--force-exclude`
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Apply `--exclude` to files named on the command line too (pre-commit passes every changed file)
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Lowest severity that makes the run fail (exit 1)
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -64,6 +149,9 @@ pub struct CheckArgs {
     pub ignore: Vec<String>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Read only the files named, not the rest of their cluster (relational rules then see less)
+    #[arg(long)]
+    pub no_context: bool,
 }
 
 #[derive(Debug, Args)]
@@ -75,10 +163,20 @@ pub struct InferArgs {
     pub format: ListFormat,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Each finding with its source lines, then the clusters and a summary
     Human,
+    /// One versioned JSON object (the stable contract)
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands: pull-request annotations
+    Github,
+    /// JUnit XML: a test suite per cluster, a test case per rule
+    Junit,
+    /// A Markdown summary for a CI job page
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -116,7 +214,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Infer(args) => infer(args, out),
         Command::Vrid { names } => vrid(&names, out),
         Command::Rules { format } => list_rules(format, out),
-        Command::Explain { rule } => explain(&rule, out),
+        Command::Explain { rule, format } => explain(&rule, format, out),
     }
 }
 
@@ -126,19 +224,63 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    let settings = Settings { select: args.select, ignore: args.ignore, fail_on };
+    let settings = Settings {
+        select: args.select,
+        ignore: args.ignore,
+        fail_on,
+        exclude: args.exclude,
+        force_exclude: args.force_exclude,
+        context: !args.no_context,
+    };
+    let options = report::Options { changed_files: changed_files(args.changed_files.as_deref())? };
+    let targets = if args.targets.is_empty() {
+        // Built without `Cli::try_parse_args` (a library caller): every format to standard output.
+        let formats = if args.format.is_empty() { vec![OutputFormat::Human] } else { args.format };
+        formats.into_iter().map(|f| (f, None)).collect()
+    } else {
+        args.targets
+    };
     let report = lint_paths(&args.paths, &settings)?;
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let format = match args.format {
-        OutputFormat::Human => Format::Human { color },
-        OutputFormat::Json => Format::Json,
-    };
-    report::render(&report, format, out)?;
+    for (format, dest) in targets {
+        let to_terminal = dest.is_none() && std::io::stdout().is_terminal();
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        };
+        let format = match format {
+            OutputFormat::Human => Format::Human { color },
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Github => Format::Github,
+            OutputFormat::Junit => Format::Junit,
+            OutputFormat::Markdown => Format::Markdown,
+        };
+        match dest {
+            None => report::render_with(&report, format, &options, out)?,
+            Some(path) => {
+                let write = |path: &std::path::Path| -> std::io::Result<()> {
+                    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+                    report::render_with(&report, format, &options, &mut file)?;
+                    file.flush()
+                };
+                write(&path).map_err(|source| Error::Write { path, source })?;
+            }
+        }
+    }
     Ok(if report.failed() { ExitStatus::Findings } else { ExitStatus::Clean })
+}
+
+/// The paths listed in a `--changed-files` file, spelled as findings spell them.
+fn changed_files(list: Option<&std::path::Path>) -> Result<Vec<String>, Error> {
+    let Some(list) = list else { return Ok(Vec::new()) };
+    let text =
+        std::fs::read_to_string(list).map_err(|source| Error::Io { path: list.to_path_buf(), source })?;
+    Ok(text
+        .lines()
+        .map(|l| l.trim().trim_start_matches("./").replace('\\', "/"))
+        .filter(|l| !l.is_empty())
+        .collect())
 }
 
 fn infer(args: InferArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -245,9 +387,12 @@ fn list_rules(format: ListFormat, out: &mut dyn Write) -> Result<ExitStatus, Err
     Ok(ExitStatus::Clean)
 }
 
-fn explain(key: &str, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+fn explain(key: &str, format: ExplainFormat, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let d = rules::find(key).ok_or_else(|| Error::UnknownRule(key.to_owned()))?;
-    write!(out, "{}", explain_text(d))?;
+    match format {
+        ExplainFormat::Text => write!(out, "{}", explain_text(d))?,
+        ExplainFormat::Markdown => write!(out, "{}", rules::docs::page(d))?,
+    }
     Ok(ExitStatus::Clean)
 }
 

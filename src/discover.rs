@@ -5,17 +5,68 @@
 //! balancer configurations. A file named on the command line is read whatever its extension. When a file is
 //! named, the rest of its cluster is read too, for context only, so relational rules still work on
 //! a single-file pre-commit run: the walk goes up to the nearest folder holding an
-//! `install-config.yaml` (as ruff walks up for its config), and findings are reported only on
-//! the files named.
+//! `install-config.yaml` or a `.stretchlint.yaml`, or to the repository root (as ruff walks up for
+//! its config), and findings are reported only on the files named.
+//!
+//! Excluded paths are never read, not even for context; a file named on the command line is
+//! excluded only with `force_exclude` (pre-commit names every changed file).
 
 use std::path::{Path, PathBuf};
 
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use crate::error::Error;
+use crate::source::display_path;
 
 const SKIPPED_DIRS: [&str; 2] = [".git", "target"];
 const INSTALL_CONFIG_NAMES: [&str; 2] = ["install-config.yaml", "install-config.yml"];
+const CONFIG_NAME: &str = ".stretchlint.yaml";
+
+/// Glob patterns of paths to leave out, gitignore-style: a pattern without `/` matches a file or
+/// folder name at any depth (`*.tf`, `legacy`), one with `/` matches the path from the working
+/// directory (`clusters/lab-*/**`).
+#[derive(Clone, Debug, Default)]
+pub struct Excludes {
+    by_name: GlobSet,
+    by_path: GlobSet,
+    /// Apply to files named on the command line too.
+    pub force: bool,
+}
+
+impl Excludes {
+    pub fn new(patterns: &[String], force: bool) -> Result<Self, Error> {
+        let mut by_name = GlobSetBuilder::new();
+        let mut by_path = GlobSetBuilder::new();
+        for pattern in patterns {
+            let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
+            let glob = GlobBuilder::new(trimmed)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| Error::BadGlob { glob: pattern.clone(), message: e.kind().to_string() })?;
+            if trimmed.contains('/') {
+                by_path.add(glob)
+            } else {
+                by_name.add(glob)
+            };
+        }
+        let build = |b: GlobSetBuilder| {
+            b.build().map_err(|e| Error::BadGlob { glob: String::new(), message: e.to_string() })
+        };
+        Ok(Self { by_name: build(by_name)?, by_path: build(by_path)?, force })
+    }
+
+    /// Whether `path` (a file or a folder) is excluded.
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.by_name.is_empty() && self.by_path.is_empty() {
+            return false;
+        }
+        let shown = display_path(path);
+        let shown = Path::new(&shown);
+        shown.file_name().is_some_and(|name| self.by_name.is_match(name))
+            || shown.ancestors().any(|p| !p.as_os_str().is_empty() && self.by_path.is_match(p))
+    }
+}
 
 /// A file to read, and whether its findings are reported.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +76,8 @@ pub struct Discovered {
 }
 
 /// Files to read, sorted by path (so that file ids and output are stable).
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
+/// With `context`, a named file brings the rest of its cluster along (see the module docs).
+pub fn discover(paths: &[PathBuf], excludes: &Excludes, context: bool) -> Result<Vec<Discovered>, Error> {
     // A Vec sorted once: the walk already yields paths in order, so the sort is a near-linear
     // check, where a BTreeMap pays a logarithmic number of (slow) path comparisons per insert.
     let mut found: Vec<Discovered> = Vec::new();
@@ -36,19 +88,19 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
             _ => Error::Io { path: path.clone(), source },
         })?;
         if meta.is_dir() {
-            found.extend(walk(path).map(|path| Discovered { path, reported: true }));
-        } else {
+            found.extend(walk(path, excludes).map(|path| Discovered { path, reported: true }));
+        } else if !(excludes.force && excludes.matches(path)) {
             // Spelled as the context walk spells it (canonical, then relative to the working
             // directory), so that a file named by an absolute path is not read twice.
             let spelled = path.canonicalize().map_or_else(|_| clean(path), |p| relative_to_cwd(&p));
             found.push(Discovered { path: spelled, reported: true });
-            if let Some(root) = cluster_root(path) {
+            if let Some(root) = cluster_root(path).filter(|_| context) {
                 context_roots.push(root);
             }
         }
     }
     for root in context_roots {
-        found.extend(walk(&root).map(|path| Discovered { path, reported: false }));
+        found.extend(walk(&root, excludes).map(|path| Discovered { path, reported: false }));
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     // A file found twice is reported when any of its finds is.
@@ -62,12 +114,14 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
     Ok(found)
 }
 
-fn walk(dir: &Path) -> impl Iterator<Item = PathBuf> {
+fn walk<'a>(dir: &Path, excludes: &'a Excludes) -> impl Iterator<Item = PathBuf> + 'a {
     WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !(e.file_type().is_dir() && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
+        .filter_entry(move |e| {
+            e.depth() == 0
+                || !((e.file_type().is_dir() && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
+                    || excludes.matches(e.path()))
         })
         // Unreadable entries are skipped here; a file that fails to read later is reported.
         .filter_map(Result::ok)
@@ -102,22 +156,20 @@ fn clean(path: &Path) -> PathBuf {
     path.strip_prefix(".").map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
-/// The nearest folder above `file` (its own included) that holds an install-config, stopping at a
-/// repository root (a folder with `.git`).
+/// The nearest folder above `file` (its own included) that holds an install-config or a
+/// `.stretchlint.yaml`, or else is a repository root (holds `.git`).
 pub fn cluster_root(file: &Path) -> Option<PathBuf> {
     let start = file.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })?;
     let start = start.canonicalize().ok()?;
-    for dir in start.ancestors() {
-        if INSTALL_CONFIG_NAMES.iter().any(|n| dir.join(n).is_file()) {
-            // Keep the user's spelling (relative paths stay relative in the output).
-            let rel = relative_to_cwd(dir);
-            return Some(rel);
-        }
-        if dir.join(".git").exists() {
-            break;
-        }
-    }
-    None
+    start
+        .ancestors()
+        .find(|dir| {
+            INSTALL_CONFIG_NAMES.iter().any(|n| dir.join(n).is_file())
+                || dir.join(CONFIG_NAME).is_file()
+                || dir.join(".git").exists()
+        })
+        // Keep the user's spelling (relative paths stay relative in the output).
+        .map(relative_to_cwd)
 }
 
 fn relative_to_cwd(dir: &Path) -> PathBuf {

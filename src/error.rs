@@ -11,6 +11,10 @@ pub enum Error {
     Io { path: PathBuf, source: std::io::Error },
     #[error("unknown rule `{0}` (see `stretchlint rules`)")]
     UnknownRule(String),
+    #[error("bad glob `{glob}`: {message}")]
+    BadGlob { glob: String, message: String },
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
     #[error("cannot write the report: {0}")]
     Output(#[from] std::io::Error),
 }

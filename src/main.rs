@@ -4,11 +4,14 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
 use stretchlint::cli::{self, Cli, ExitStatus};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse_args(std::env::args_os()) {
+        Ok(cli) => cli,
+        // Help and version print and exit 0; usage errors exit 2.
+        Err(e) => e.exit(),
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = cli::run(cli, &mut out);

@@ -1,8 +1,13 @@
 //! The result of a run, with positions resolved, and one module per output format.
 
+pub mod github;
 pub mod human;
+pub mod identity;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 mod redact;
+pub mod sarif;
 
 use std::io::Write;
 
@@ -100,6 +105,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
     pub fail_on: Severity,
+    /// Codes of the rules that ran, in code order.
+    pub rules_checked: Vec<&'static str>,
 }
 
 impl Report {
@@ -114,13 +121,51 @@ impl Report {
 pub enum Format {
     Human { color: bool },
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
+}
+
+/// What some formats need beyond the report.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Paths (as shown in findings) that the change under review touches: annotated first.
+    pub changed_files: Vec<String>,
+}
+
+impl Options {
+    pub fn is_changed(&self, file: &str) -> bool {
+        self.changed_files.iter().any(|c| c == file)
+    }
 }
 
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    render_with(report, format, &Options::default(), out)
+}
+
+pub fn render_with(
+    report: &Report,
+    format: Format,
+    options: &Options,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Human { color } => human::render(report, color, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, options, out),
+        Format::Junit => junit::render(report, out),
+        Format::Markdown => markdown::render(report, options, out),
     }
+}
+
+/// The index of the cluster a finding belongs to: the one holding its file, else the one it names.
+pub(crate) fn cluster_of(report: &Report, finding: &Finding) -> Option<usize> {
+    report.clusters.iter().position(|c| c.files.contains(&finding.file)).or_else(|| {
+        let name = finding.cluster.as_deref()?;
+        report.clusters.iter().position(|c| c.name == name)
+    })
 }
 
 /// Resolves positions, keeps only findings in reported files, sorts them.
@@ -131,6 +176,7 @@ pub(crate) fn build(
     diagnostics: Vec<Diagnostic>,
     documents: usize,
     fail_on: Severity,
+    rules_checked: Vec<&'static str>,
 ) -> Report {
     let sources_ref = &sources;
     let reported = |span: Span| sources.get(span.file).is_some_and(|f| f.reported);
@@ -201,7 +247,7 @@ pub(crate) fn build(
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
-    Report { sources, clusters, findings, summary, fail_on }
+    Report { sources, clusters, findings, summary, fail_on, rules_checked }
 }
 
 fn finding(sources: &SourceDb, d: Diagnostic) -> Finding {

@@ -4,6 +4,7 @@
 //! one line in [`ALL`].
 
 mod catalogue;
+pub mod docs;
 mod hygiene;
 mod latency;
 mod lb;

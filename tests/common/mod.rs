@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use stretchlint::report::{self, Format};
 use stretchlint::{Report, Settings, lint_paths};
 
-/// Lints `path` with only `rule` enabled.
+/// Lints `path` with only `rule` enabled. A fixture file stands alone: the repository around it is
+/// not its cluster.
 pub fn lint_one(path: &Path, rule: &str) -> Report {
-    lint_paths(&[path.to_path_buf()], &Settings::only(rule)).expect("fixture lints")
+    let settings = Settings { context: false, ..Settings::only(rule) };
+    lint_paths(&[path.to_path_buf()], &settings).expect("fixture lints")
 }
 
 pub fn render(report: &Report, format: Format) -> String {

@@ -1,0 +1,219 @@
+//! Where a finding is, in terms that survive unrelated edits: the object it is about and the path
+//! to the node inside that object. SARIF fingerprints key on this (with the rule and the file),
+//! never on the line, so that adding a comment above a MachineSet does not reopen its alerts.
+
+use crate::discover::{FileKind, kind};
+use crate::source::{SourceFile, Span};
+use crate::yaml::{self, Node, NodeKind};
+
+/// The object a finding is about and the path to its node.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// `MachineSet/openshift-machine-api/prod-worker-az1`, `InstallConfig/prod`,
+    /// `resource openstack_networking_router_v2 api`, `backend api`, …; empty when unknown.
+    pub object: String,
+    /// `$.spec.template.spec.providerSpec.value.availabilityZone`, `$.tasks[name=Create net].…`, or
+    /// for text configurations the enclosing blocks and the directive.
+    pub path: String,
+}
+
+/// The identity of the node at `span` in `file`. Only the files holding findings are parsed again
+/// (the loader frees the trees), so this costs nothing on a clean run.
+pub fn identify(file: &SourceFile, span: Span) -> Identity {
+    let offset = span.start as usize;
+    if kind(&file.path) == Some(FileKind::Yaml) {
+        yaml_identity(file, offset)
+    } else {
+        text_identity(&file.text, offset)
+    }
+}
+
+fn yaml_identity(file: &SourceFile, offset: usize) -> Identity {
+    let parsed = yaml::parse(file.id, &file.text);
+    // The last document starting at or before the offset holds it; a finding in a document that
+    // did not parse (SL001) has no identity beyond its file.
+    let Some(doc) = parsed.documents.iter().rev().find(|d| d.root.full_span().start as usize <= offset)
+    else {
+        return Identity::default();
+    };
+    if (doc.root.full_span().end as usize) < offset {
+        return Identity::default();
+    }
+    let mut path = String::from("$");
+    push_path(&doc.root, offset, &mut path);
+    Identity { object: object_of(&doc.root, doc.index), path }
+}
+
+/// `Kind/namespace/name` for Kubernetes objects, `InstallConfig/name`, `HeatTemplate`, `Playbook`.
+fn object_of(root: &Node, index: usize) -> String {
+    let text = |keys: &[&str]| root.path(keys).and_then(Node::scalar_text);
+    let name = text(&["metadata", "name"]);
+    if let Some(kind) = text(&["kind"]) {
+        return [Some(kind), text(&["metadata", "namespace"]), name]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("/");
+    }
+    if root.get("heat_template_version").is_some() {
+        return "HeatTemplate".to_owned();
+    }
+    if root.get("platform").is_some() && root.get("metadata").is_some() {
+        return format!("InstallConfig/{}", name.unwrap_or_default());
+    }
+    if root.as_seq().is_some() {
+        return "Playbook".to_owned();
+    }
+    format!("document {}", index + 1)
+}
+
+fn contains(span: Span, offset: usize) -> bool {
+    (span.start as usize) <= offset && offset < (span.end as usize).max(span.start as usize + 1)
+}
+
+/// Appends the keys (and sequence items) from `node` down to the deepest node holding `offset`.
+/// A sequence item that has a `name` is named by it, so that inserting an item before it does not
+/// change its path.
+fn push_path(node: &Node, offset: usize, path: &mut String) {
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            let hit = entries
+                .iter()
+                .find(|(k, v)| contains(k.full_span(), offset) || contains(v.full_span(), offset));
+            if let Some((key, value)) = hit {
+                push_key(&key.scalar_text().unwrap_or_default(), path);
+                if !contains(key.full_span(), offset) {
+                    push_path(value, offset, path);
+                }
+            }
+        }
+        NodeKind::Seq(items) => {
+            if let Some((i, item)) = items.iter().enumerate().find(|(_, n)| contains(n.full_span(), offset)) {
+                match item.get("name").and_then(Node::scalar_text) {
+                    Some(name) => path.push_str(&format!("[name={name}]")),
+                    None => path.push_str(&format!("[{i}]")),
+                }
+                push_path(item, offset, path);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn push_key(key: &str, path: &mut String) {
+    let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        path.push('.');
+        path.push_str(key);
+    } else {
+        path.push_str(&format!("[{key:?}]"));
+    }
+}
+
+/// For Terraform, haproxy and keepalived text: the enclosing blocks (by braces, or haproxy's
+/// unindented section lines) and the directive on the finding's line.
+fn text_identity(text: &str, offset: usize) -> Identity {
+    let offset = offset.min(text.len());
+    let line_start = text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let mut blocks: Vec<String> = Vec::new();
+    for line in text.get(..line_start).unwrap_or("").lines() {
+        let code = line.split('#').next().unwrap_or("");
+        if code.trim().is_empty() {
+            continue;
+        }
+        let unindented = !code.starts_with([' ', '\t']);
+        if unindented && !code.contains(['{', '}']) {
+            // A haproxy section (`backend api`) starts at the margin and ends at the next one.
+            blocks = vec![words(code)];
+            continue;
+        }
+        let mut rest = code;
+        while let Some(i) = rest.find(['{', '}']) {
+            let (head, tail) = rest.split_at(i);
+            if tail.starts_with('{') {
+                blocks.push(words(head));
+            } else {
+                blocks.pop();
+            }
+            rest = tail.get(1..).unwrap_or("");
+        }
+    }
+    let line = text.get(line_start..).and_then(|t| t.lines().next()).unwrap_or("");
+    let directive = match line.split_once('=') {
+        Some((key, _)) if key.split_whitespace().count() == 1 => key.trim().to_owned(),
+        _ => line.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
+    };
+    let mut blocks = blocks.into_iter().filter(|b| !b.is_empty());
+    let object = blocks.next().unwrap_or_default();
+    let mut path: Vec<String> = blocks.collect();
+    path.push(directive);
+    Identity { object, path: path.join(" > ") }
+}
+
+/// A block header with its quotes dropped and spaces collapsed: `resource "a" "b"` → `resource a b`.
+fn words(text: &str) -> String {
+    text.split_whitespace().map(|w| w.trim_matches('"')).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+    use std::path::PathBuf;
+
+    fn identity(name: &str, text: &str, needle: &str) -> Identity {
+        let file = SourceFile::new(FileId(0), PathBuf::from(name), text.to_owned(), true);
+        let start = text.find(needle).unwrap_or(usize::MAX);
+        let span = Span::new(FileId(0), start, start + needle.len());
+        identify(&file, span)
+    }
+
+    const MACHINESET: &str = "apiVersion: machine.openshift.io/v1beta1\nkind: MachineSet\nmetadata:\n  name: w-az1\n  namespace: openshift-machine-api\nspec:\n  template:\n    spec:\n      providerSpec:\n        value:\n          availabilityZone: az9\n";
+
+    #[test]
+    fn kubernetes_object_and_path() {
+        let id = identity("ms.yaml", MACHINESET, "az9");
+        assert_eq!(id.object, "MachineSet/openshift-machine-api/w-az1");
+        assert_eq!(id.path, "$.spec.template.spec.providerSpec.value.availabilityZone");
+    }
+
+    #[test]
+    fn lines_added_above_do_not_change_it() {
+        let moved = format!("# a comment\n\n{MACHINESET}");
+        assert_eq!(identity("ms.yaml", &moved, "az9"), identity("ms.yaml", MACHINESET, "az9"));
+    }
+
+    #[test]
+    fn sequence_items_are_named_by_their_name() {
+        let play = "- hosts: localhost\n  tasks:\n    - name: first\n      debug: {}\n    - name: Create net\n      openstack.cloud.network:\n        mtu: 1400\n";
+        let id = identity("play.yaml", play, "1400");
+        assert_eq!(id.object, "Playbook");
+        assert_eq!(id.path, "$[0].tasks[name=Create net][\"openstack.cloud.network\"].mtu");
+    }
+
+    #[test]
+    fn install_config_and_second_document() {
+        let text = "apiVersion: v1\nmetadata:\n  name: prod\nplatform:\n  openstack: {}\n---\nkind: Etcd\nmetadata:\n  name: cluster\nspec:\n  x: 1\n";
+        assert_eq!(identity("c.yaml", text, "openstack").object, "InstallConfig/prod");
+        let etcd = identity("c.yaml", text, "x: 1");
+        assert_eq!((etcd.object.as_str(), etcd.path.as_str()), ("Etcd/cluster", "$.spec.x"));
+    }
+
+    #[test]
+    fn terraform_blocks_and_attribute() {
+        let tf = "resource \"openstack_networking_router_v2\" \"api\" {\n  name = \"api\"\n  distributed = true\n}\n";
+        let id = identity("net.tf", tf, "distributed");
+        assert_eq!(id.object, "resource openstack_networking_router_v2 api");
+        assert_eq!(id.path, "distributed");
+    }
+
+    #[test]
+    fn haproxy_section_and_keepalived_block() {
+        let cfg = "global\n  daemon\nbackend api\n  balance roundrobin\n  server m0 10.0.0.5:6443 check\n";
+        let id = identity("haproxy.cfg", cfg, "server m0");
+        assert_eq!((id.object.as_str(), id.path.as_str()), ("backend api", "server m0"));
+        let conf = "vrrp_instance API {\n  state BACKUP\n  virtual_router_id 51\n}\n";
+        let id = identity("keepalived.conf", conf, "virtual_router_id");
+        assert_eq!((id.object.as_str(), id.path.as_str()), ("vrrp_instance API", "virtual_router_id 51"));
+    }
+}
