@@ -63,8 +63,10 @@ impl Excludes {
         }
         let shown = display_path(path);
         let shown = Path::new(&shown);
-        shown.file_name().is_some_and(|name| self.by_name.is_match(name))
-            || shown.ancestors().any(|p| !p.as_os_str().is_empty() && self.by_path.is_match(p))
+        // A named file inside an excluded folder is excluded too (the walk prunes the folder).
+        shown.ancestors().filter(|p| !p.as_os_str().is_empty()).any(|p| {
+            p.file_name().is_some_and(|name| self.by_name.is_match(name)) || self.by_path.is_match(p)
+        })
     }
 }
 
@@ -125,7 +127,8 @@ fn walk<'a>(dir: &Path, excludes: &'a Excludes) -> impl Iterator<Item = PathBuf>
         })
         // Unreadable entries are skipped here; a file that fails to read later is reported.
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && kind(e.path()).is_some())
+        // The tool's own configuration is not a manifest.
+        .filter(|e| e.file_type().is_file() && kind(e.path()).is_some() && e.file_name() != CONFIG_NAME)
         .map(|e| clean(e.path()))
 }
 

@@ -153,3 +153,66 @@ fn a_file_named_by_absolute_path_is_read_once() {
     assert_eq!(v["summary"]["documents"], 10, "{v}");
     assert_eq!(v["clusters"][0]["files"].as_array().map(Vec::len), Some(8));
 }
+
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_stretchlint")).args(args).current_dir(dir).output().expect("run");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code(), json)
+}
+
+const INSTALL_CONFIG: &str =
+    "apiVersion: v1\nmetadata:\n  name: prod\nplatform:\n  openstack:\n    cloud: openstack\n";
+
+#[test]
+fn without_an_install_config_above_the_context_is_the_repository_or_the_config_folder() {
+    let dir = TempDir::new("context-root");
+    std::fs::create_dir_all(dir.0.join(".git")).expect("a repository");
+    dir.write("clusters/prod/install-config.yaml", INSTALL_CONFIG);
+    dir.write("network/net.yaml", "a: 1\n");
+    // Two documents read: the named file and, for context, the cluster elsewhere in the repository.
+    let (_, v) = run_in(&dir.0, &["check", "--format", "json", "network/net.yaml"]);
+    assert_eq!(
+        (v["summary"]["files"].as_u64(), v["summary"]["documents"].as_u64()),
+        (Some(1), Some(2)),
+        "{v}"
+    );
+    let (_, v) = run_in(&dir.0, &["check", "--format", "json", "--no-context", "network/net.yaml"]);
+    assert_eq!(v["summary"]["documents"], 1);
+    // A config file marks a root of its own.
+    dir.write("network/.stretchlint.yaml", "{}\n");
+    let (_, v) = run_in(&dir.0, &["check", "--format", "json", "network/net.yaml"]);
+    assert_eq!(v["summary"]["documents"], 1);
+}
+
+#[test]
+fn excludes_skip_walked_files_and_named_ones_only_when_forced() {
+    let dir = TempDir::new("exclude");
+    dir.write("legacy/dup.yaml", "a: 1\na: 2\n");
+    dir.write("current/dup.yml", "b: 1\nb: 2\n");
+    let files = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["file"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let (code, v) = run_in(&dir.0, &["check", "--format", "json", "."]);
+    assert_eq!(
+        (code, files(&v)),
+        (Some(1), vec!["current/dup.yml".to_owned(), "legacy/dup.yaml".to_owned()])
+    );
+    let (_, v) = run_in(&dir.0, &["check", "--format", "json", ".", "--exclude", "legacy/**"]);
+    assert_eq!(files(&v), vec!["current/dup.yml".to_owned()]);
+    let (_, v) = run_in(&dir.0, &["check", "--format", "json", ".", "--exclude", "*.yml"]);
+    assert_eq!(files(&v), vec!["legacy/dup.yaml".to_owned()]);
+    // pre-commit names the file: the exclude applies only with --force-exclude.
+    let named = ["check", "--format", "json", "legacy/dup.yaml", "--exclude", "legacy"];
+    let (code, v) = run_in(&dir.0, &named);
+    assert_eq!((code, files(&v).len()), (Some(1), 1));
+    let (code, v) = run_in(&dir.0, &[&named[..], &["--force-exclude"]].concat());
+    assert_eq!((code, files(&v).len()), (Some(0), 0));
+    let (code, _) = run_in(&dir.0, &["check", ".", "--exclude", "a[b"]);
+    assert_eq!(code, Some(2));
+}

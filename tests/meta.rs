@@ -114,7 +114,14 @@ fn catalogue_snapshot() {
 fn rule_table() -> String {
     let mut table = String::from("| code | name | severity | summary |\n|---|---|---|---|\n");
     for d in catalogue() {
-        table.push_str(&format!("| {} | `{}` | {} | {} |\n", d.code, d.name, d.severity(), d.summary.trim()));
+        table.push_str(&format!(
+            "| [{}]({}) | `{}` | {} | {} |\n",
+            d.code,
+            rules::docs::page_path(d),
+            d.name,
+            d.severity(),
+            d.summary.trim()
+        ));
     }
     table
 }
@@ -125,4 +132,29 @@ fn readme_rule_table_is_current() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
     let table = rule_table();
     assert!(readme.contains(&table), "README.md's rule table is stale; replace it with:\n{table}");
+}
+
+/// Each rule's page under docs/rules/ is generated from its descriptor; `STRETCHLINT_UPDATE_DOCS=1`
+/// rewrites them. A page without a rule is stale too.
+#[test]
+fn rule_pages_are_current() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let update = std::env::var_os("STRETCHLINT_UPDATE_DOCS").is_some();
+    let mut expected = BTreeSet::new();
+    for d in catalogue() {
+        let rel = rules::docs::page_path(d);
+        let page = rules::docs::page(d);
+        if update {
+            std::fs::create_dir_all(dir.join("docs/rules")).expect("docs folder");
+            std::fs::write(dir.join(&rel), &page).expect("write page");
+        }
+        let on_disk = std::fs::read_to_string(dir.join(&rel)).unwrap_or_default();
+        assert!(on_disk == page, "{rel} is stale: run `STRETCHLINT_UPDATE_DOCS=1 cargo test --test meta`");
+        expected.insert(rel);
+    }
+    let found: BTreeSet<String> = std::fs::read_dir(dir.join("docs/rules"))
+        .expect("docs/rules")
+        .map(|e| format!("docs/rules/{}", e.expect("entry").file_name().to_string_lossy()))
+        .collect();
+    assert_eq!(found, expected, "docs/rules/ holds pages of no rule");
 }

@@ -108,6 +108,41 @@ fn property(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn finding(line: usize, end_line: usize, file: &str) -> Finding {
+        Finding {
+            code: "SL101",
+            rule: "control-plane-not-spread".to_owned(),
+            severity: Severity::Error,
+            message: "100% in az1,\nnone elsewhere".to_owned(),
+            help: None,
+            file: file.to_owned(),
+            line,
+            column: 5,
+            end_line,
+            end_column: 2,
+            cluster: None,
+            span: crate::source::Span::new(crate::source::FileId(0), 0, 0),
+            label: String::new(),
+            secondary: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn columns_only_on_one_line_and_everything_escaped() {
+        let mut out = Vec::new();
+        annotate(&finding(3, 4, "a,b:c.yaml"), &mut out).unwrap_or_default();
+        let line = String::from_utf8_lossy(&out).into_owned();
+        assert_eq!(
+            line,
+            "::error file=a%2Cb%3Ac.yaml,line=3,endLine=4,title=stretchlint (SL101 control-plane-not-spread)::\
+             a,b:c.yaml:3:5: SL101 100%25 in az1,%0Anone elsewhere\n"
+        );
+        let mut out = Vec::new();
+        annotate(&finding(3, 3, "x.yaml"), &mut out).unwrap_or_default();
+        // An end column before the start (an empty range) is raised to the start.
+        assert!(String::from_utf8_lossy(&out).contains("line=3,endLine=3,col=5,endColumn=5,"));
+    }
+
     #[test]
     fn escaping() {
         assert_eq!(data("50% of 3\r\nAZs"), "50%25 of 3%0D%0AAZs");

@@ -10,6 +10,8 @@ use crate::rules;
 
 struct Suite<'a> {
     name: String,
+    /// The test cases' `classname`: what Jenkins groups them under.
+    class: String,
     findings: Vec<&'a Finding>,
 }
 
@@ -40,9 +42,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         for code in &report.rules_checked {
             let name =
                 rules::find(code).map_or_else(|| (*code).to_owned(), |d| format!("{} {}", d.code, d.name));
-            let classname = format!("stretchlint.{}", suite.name);
             let hits: Vec<&Finding> = suite.findings.iter().copied().filter(|f| f.code == *code).collect();
-            write!(out, r#"    <testcase name="{}" classname="{}""#, escape(&name), escape(&classname))?;
+            write!(out, r#"    <testcase name="{}" classname="{}""#, escape(&name), escape(&suite.class))?;
             if hits.is_empty() {
                 writeln!(out, "/>")?;
                 continue;
@@ -86,7 +87,7 @@ fn suites(report: &Report) -> Vec<Suite<'_>> {
                 Some(file) if twin => format!("cluster {} ({file})", c.name),
                 _ => format!("cluster {}", c.name),
             };
-            Suite { name, findings: Vec::new() }
+            Suite { name, class: format!("stretchlint.{}", c.name), findings: Vec::new() }
         })
         .collect();
     let mut by_file: Vec<Suite> = Vec::new();
@@ -97,14 +98,22 @@ fn suites(report: &Report) -> Vec<Suite<'_>> {
                 let name = format!("file {}", f.file);
                 match by_file.iter_mut().find(|s| s.name == name) {
                     Some(suite) => suite.findings.push(f),
-                    None => by_file.push(Suite { name, findings: vec![f] }),
+                    None => by_file.push(Suite {
+                        name,
+                        class: format!("stretchlint.{}", f.file),
+                        findings: vec![f],
+                    }),
                 }
             }
         }
     }
     suites.extend(by_file);
     if suites.is_empty() {
-        suites.push(Suite { name: "stretchlint".to_owned(), findings: Vec::new() });
+        suites.push(Suite {
+            name: "stretchlint".to_owned(),
+            class: "stretchlint".to_owned(),
+            findings: Vec::new(),
+        });
     }
     suites
 }

@@ -11,13 +11,17 @@ use crate::diagnostic::Severity;
 pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &report.summary;
     writeln!(out, "## stretchlint\n")?;
+    let scope = format!("{} ({})", count(s.files, "file"), count(s.clusters, "cluster"));
     if report.findings.is_empty() {
-        writeln!(out, "No findings in {} files ({} clusters).\n", s.files, s.clusters)?;
+        writeln!(out, "No findings in {scope}.\n")?;
     } else {
         writeln!(
             out,
-            "**{} errors, {} warnings, {} infos** in {} files ({} clusters); the run fails on {} and above.\n",
-            s.errors, s.warnings, s.infos, s.files, s.clusters, report.fail_on
+            "**{}, {}, {}** in {scope}; the run fails on {} and above.\n",
+            count(s.errors, "error"),
+            count(s.warnings, "warning"),
+            count(s.infos, "info"),
+            report.fail_on
         )?;
     }
 
@@ -91,6 +95,10 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::i
         writeln!(out)?;
     }
     Ok(())
+}
+
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Text safe inside a table cell: no line breaks, `|` escaped.
