@@ -54,7 +54,7 @@ macro_rules! corpus_or_skip {
 #[test]
 fn whole_corpus_scans_without_parse_errors_on_parsing_files() {
     let (root, rows) = corpus_or_skip!();
-    let report = lint_paths(&[root], &Settings::default()).expect("the corpus scans");
+    let report = lint_paths(std::slice::from_ref(&root), &Settings::default()).expect("the corpus scans");
     let by_file: BTreeMap<&str, Vec<&stretchlint::Finding>> =
         report.findings.iter().fold(BTreeMap::new(), |mut m, f| {
             m.entry(f.file.as_str()).or_default().push(f);
@@ -70,6 +70,19 @@ fn whole_corpus_scans_without_parse_errors_on_parsing_files() {
         }
     }
     assert!(wrong.is_empty(), "SL001 on files that parse:\n{}", wrong.join("\n"));
+
+    // Real paths and findings of every kind make valid SARIF and well-formed JUnit XML.
+    let schema = std::fs::read_to_string(root.join("../schemas/sarif-schema-2.1.0.json"));
+    if let Ok(schema) = schema {
+        let schema: serde_json::Value = serde_json::from_str(&schema).expect("schema is JSON");
+        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+        let sarif = common::render(&report, stretchlint::report::Format::Sarif);
+        let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+        let errors: Vec<String> = validator.iter_errors(&sarif).take(5).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "corpus SARIF does not validate: {errors:#?}");
+    }
+    let junit = common::render(&report, stretchlint::report::Format::Junit);
+    roxmltree::Document::parse(&junit).expect("corpus JUnit parses");
 }
 
 #[test]
