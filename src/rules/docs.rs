@@ -5,7 +5,7 @@ use super::Descriptor;
 
 /// Where a rule's page lives in the repository.
 pub fn page_path(d: &Descriptor) -> String {
-    format!("docs/rules/{}-{}.md", d.code, d.name)
+    format!("docs/rules/{}.md", d.code)
 }
 
 /// The page's address on the repository's default branch.
