@@ -307,3 +307,18 @@ fn format_and_output_misuse_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
 }
+
+#[test]
+fn clusters_of_one_name_are_told_apart_by_their_folder() {
+    let dir = TempDir::new("twins");
+    let config = "apiVersion: v1\nmetadata:\n  name: prod\nplatform:\n  openstack:\n    cloud: openstack\n";
+    dir.write("east/install-config.yaml", config);
+    dir.write("west/install-config.yaml", config);
+    let report = lint_paths(std::slice::from_ref(&dir.0), &Settings::default()).unwrap();
+    let md = render(&report, Format::Markdown);
+    for side in ["east", "west"] {
+        let label = format!("prod ({}/{side}/install-config.yaml)", dir.0.display());
+        assert!(md.contains(&format!("| {label} |")), "{md}");
+        assert!(render(&report, Format::Junit).contains(&format!("name=\"cluster {label}\"")));
+    }
+}

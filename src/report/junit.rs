@@ -81,13 +81,10 @@ fn suites(report: &Report) -> Vec<Suite<'_>> {
     let mut suites: Vec<Suite> = report
         .clusters
         .iter()
-        .map(|c| {
-            let twin = report.clusters.iter().filter(|o| o.name == c.name).count() > 1;
-            let name = match c.files.first() {
-                Some(file) if twin => format!("cluster {} ({file})", c.name),
-                _ => format!("cluster {}", c.name),
-            };
-            Suite { name, class: format!("stretchlint.{}", c.name), findings: Vec::new() }
+        .map(|c| Suite {
+            name: format!("cluster {}", super::cluster_label(report, c)),
+            class: format!("stretchlint.{}", c.name),
+            findings: Vec::new(),
         })
         .collect();
     let mut by_file: Vec<Suite> = Vec::new();

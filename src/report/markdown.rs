@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::{Options, Report, cluster_of, github};
+use super::{Options, Report, cluster_label, cluster_of, github};
 use crate::diagnostic::Severity;
 
 pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::io::Result<()> {
@@ -40,7 +40,7 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::i
             writeln!(
                 out,
                 "| {} | `{}` (#{}) | {} | {} | {} | {} | {} |",
-                cell(&c.name),
+                cell(&cluster_label(report, c)),
                 c.architecture.id,
                 c.architecture.number,
                 c.architecture.confidence.as_str(),

@@ -168,6 +168,15 @@ pub(crate) fn cluster_of(report: &Report, finding: &Finding) -> Option<usize> {
     })
 }
 
+/// A cluster's name, with its first file when another cluster has the same name.
+pub(crate) fn cluster_label(report: &Report, c: &ClusterReport) -> String {
+    let twin = report.clusters.iter().filter(|o| o.name == c.name).count() > 1;
+    match c.files.first() {
+        Some(file) if twin => format!("{} ({file})", c.name),
+        _ => c.name.clone(),
+    }
+}
+
 /// Resolves positions, keeps only findings in reported files, sorts them.
 pub(crate) fn build(
     sources: SourceDb,

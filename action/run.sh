@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# The GitHub Action's logic (action.yml only maps inputs to INPUT_* variables and calls this), kept
+# here so that it runs, and is tested, outside GitHub: tests/action.rs drives it with STRETCHLINT_BIN.
+#
+# Inputs (environment):
+#   INPUT_PATHS       files/folders to check, split on whitespace and newlines (default ".")
+#   INPUT_VERSION     release tag to download; empty: build from the action's own source
+#   INPUT_ARGS        extra `stretchlint check` flags, split on whitespace and newlines (no quoting:
+#                     a flag value cannot hold a space)
+#   INPUT_FAIL_ON     error|warning|info
+#   INPUT_SARIF_FILE  where to write SARIF; empty: no SARIF
+#   INPUT_ANNOTATE    true|false: GitHub annotations on stdout, else the human report
+#   STRETCHLINT_BIN   use this binary instead of installing one
+# Exit code: the scan's (0 clean, 1 findings at or above fail-on, 2 could not run).
+set -euo pipefail
+
+RELEASES_URL=https://github.com/stretchlint/stretchlint/releases/download
+
+action_path=${GITHUB_ACTION_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+
+# Ends a run that could not check anything: exit code 2, as stretchlint itself uses for that.
+fail() {
+    # A workflow command, so that the message shows on the run page, not only in the log. The
+    # message may quote an input: escaped, a line break in it cannot start another command.
+    local msg=$*
+    msg=${msg//'%'/%25}
+    msg=${msg//$'\r'/%0D}
+    msg=${msg//$'\n'/%0A}
+    printf '::error title=stretchlint action::%s\n' "$msg"
+    # Set for steps that read the output after `continue-on-error`.
+    if [[ -n ${GITHUB_OUTPUT:-} ]]; then
+        printf 'exit-code=2\nsarif-file=\n' >>"$GITHUB_OUTPUT"
+    fi
+    exit 2
+}
+
+note() {
+    printf 'stretchlint action: %s\n' "$*" >&2
+}
+
+fail_on=${INPUT_FAIL_ON:-error}
+case $fail_on in
+    error | warning | info) ;;
+    *) fail "input fail-on must be error, warning or info, not '$fail_on'" ;;
+esac
+annotate=${INPUT_ANNOTATE:-true}
+case $annotate in
+    true | false) ;;
+    *) fail "input annotate must be true or false, not '$annotate'" ;;
+esac
+sarif_file=${INPUT_SARIF_FILE:-}
+# The path goes into $GITHUB_OUTPUT, one `key=value` per line: a newline would forge other outputs.
+if [[ $sarif_file == *$'\n'* || $sarif_file == *$'\r'* ]]; then
+    fail "input sarif-file must not contain a line break"
+fi
+version=${INPUT_VERSION:-}
+# The tag becomes part of a URL and a file name.
+if [[ -n $version && ! $version =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]]; then
+    fail "input version must be a release tag such as v0.1.0, not '$version'"
+fi
+
+# Split on spaces, tabs and newlines, with no glob expansion. `read -d ''` returns 1 at the end of
+# its input, which is where it always stops here. Written for bash 3.2 too (macOS /bin/bash): no
+# namerefs, no mapfile, and empty arrays expanded with ${a[@]+"${a[@]}"} under `set -u`.
+paths=()
+IFS=$' \t\n' read -r -d '' -a paths <<<"${INPUT_PATHS:-}" || true
+if ((${#paths[@]} == 0)); then
+    paths=(.)
+fi
+extra_args=()
+IFS=$' \t\n' read -r -d '' -a extra_args <<<"${INPUT_ARGS:-}" || true
+
+work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/stretchlint-action.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Rust target triple of the runner, as the release assets name them; sets $triple.
+target_triple() {
+    local os=${RUNNER_OS:-} arch=${RUNNER_ARCH:-}
+    if [[ -z $os ]]; then
+        case $(uname -s) in
+            Linux) os=Linux ;;
+            Darwin) os=macOS ;;
+            MINGW* | MSYS* | CYGWIN*) os=Windows ;;
+            *) os=$(uname -s) ;;
+        esac
+    fi
+    if [[ -z $arch ]]; then
+        case $(uname -m) in
+            x86_64 | amd64) arch=X64 ;;
+            aarch64 | arm64) arch=ARM64 ;;
+            *) arch=$(uname -m) ;;
+        esac
+    fi
+    case "$os/$arch" in
+        # musl: a static binary runs on any distribution and in Alpine containers.
+        Linux/X64) triple=x86_64-unknown-linux-musl ;;
+        Linux/ARM64) triple=aarch64-unknown-linux-musl ;;
+        macOS/X64) triple=x86_64-apple-darwin ;;
+        macOS/ARM64) triple=aarch64-apple-darwin ;;
+        Windows/X64) triple=x86_64-pc-windows-msvc ;;
+        Windows/ARM64) triple=aarch64-pc-windows-msvc ;;
+        *) fail "no stretchlint release for runner $os/$arch; leave input version empty to build from source" ;;
+    esac
+}
+
+sha256_check() {
+    if command -v sha256sum >/dev/null; then
+        sha256sum -c --status "$@"
+    elif command -v shasum >/dev/null; then
+        shasum -a 256 -c --status "$@"
+    else
+        fail "neither sha256sum nor shasum found: cannot verify the download"
+    fi
+}
+
+# Sets $bin. Not called in a command substitution, so that `fail` ends the script.
+install_release() {
+    local triple asset dir sums candidate
+    target_triple
+    asset="stretchlint-$version-$triple.tar.gz"
+    dir="$work/release"
+    mkdir -p "$dir"
+    sums="$dir/SHA256SUMS"
+    # Refuse before downloading: an asset with no pinned checksum could be anything.
+    awk -v f="$asset" '!/^[[:space:]]*#/ && NF == 2 && ($2 == f || $2 == "*" f) { print $1 "  " f }' \
+        "$action_path/action/checksums.txt" >"$sums"
+    if [[ ! -s $sums ]]; then
+        fail "no checksum for $asset in action/checksums.txt; use a released tag of the action, or leave input version empty to build from source"
+    fi
+    note "downloading $asset"
+    curl --proto '=https' --tlsv1.2 -fsSL --retry 3 -o "$dir/$asset" "$RELEASES_URL/$version/$asset" ||
+        fail "could not download $RELEASES_URL/$version/$asset"
+    (cd "$dir" && sha256_check SHA256SUMS) || fail "checksum mismatch for $asset"
+    tar -xzf "$dir/$asset" -C "$dir"
+    bin=
+    # The archive may or may not wrap the binary in a folder.
+    for candidate in "$dir"/stretchlint "$dir"/*/stretchlint "$dir"/stretchlint.exe "$dir"/*/stretchlint.exe; do
+        if [[ -f $candidate ]]; then
+            bin=$candidate
+            break
+        fi
+    done
+    [[ -n $bin ]] || fail "$asset holds no stretchlint binary"
+    chmod +x "$bin"
+}
+
+# Sets $bin.
+install_source() {
+    command -v cargo >/dev/null || fail "cargo not found: set input version to a release tag, or install Rust first"
+    note "building stretchlint from $action_path"
+    # --locked: the versions the repository was tested with, not whatever resolves today.
+    cargo install --locked --quiet --path "$action_path" --root "$work/cargo" ||
+        fail "cargo install failed"
+    bin="$work/cargo/bin/stretchlint"
+}
+
+if [[ -n ${STRETCHLINT_BIN:-} ]]; then
+    [[ -x $STRETCHLINT_BIN ]] || fail "STRETCHLINT_BIN=$STRETCHLINT_BIN is not an executable file"
+    bin=$STRETCHLINT_BIN
+elif [[ -n $version ]]; then
+    install_release
+else
+    install_source
+fi
+
+cmd=("$bin" check "${paths[@]}" --fail-on "$fail_on")
+
+if [[ ${GITHUB_EVENT_NAME:-} == pull_request || ${GITHUB_EVENT_NAME:-} == pull_request_target ]] &&
+    [[ -n ${GITHUB_BASE_REF:-} ]]; then
+    changed="$work/changed-files"
+    # Three dots: what the PR changed since it forked from the base, not what the base gained since.
+    if git diff --name-only "origin/$GITHUB_BASE_REF...HEAD" >"$changed" 2>"$work/git-diff.err"; then
+        cmd+=(--changed-files "$changed")
+    else
+        note "could not list the files this pull request changes (a shallow clone? use actions/checkout with fetch-depth: 0); annotations are not ordered by changed files"
+        sed 's/^/  git: /' "$work/git-diff.err" >&2
+    fi
+fi
+
+summary="$work/summary.md"
+if [[ $annotate == true ]]; then
+    cmd+=(--format github)
+else
+    # Without annotations the log is the only place the findings show.
+    cmd+=(--format human)
+fi
+cmd+=(--format markdown --output "$summary")
+if [[ -n $sarif_file ]]; then
+    mkdir -p "$(dirname "$sarif_file")"
+    cmd+=(--format sarif --output "$sarif_file")
+fi
+cmd+=(${extra_args[@]+"${extra_args[@]}"})
+
+status=0
+"${cmd[@]}" || status=$?
+case $status in
+    0 | 1 | 2) ;;
+    *)
+        # A crash (panic: 101, or a signal) is "could not run" too; keep the code documented.
+        note "stretchlint exited with status $status"
+        status=2
+        ;;
+esac
+
+if [[ -n ${GITHUB_STEP_SUMMARY:-} && -s $summary ]]; then
+    # GitHub rejects a step summary over 1 MiB, and drops all of it.
+    limit=$((1024 * 1024 - 256))
+    if (($(wc -c <"$summary") > limit)); then
+        head -c "$limit" "$summary" >>"$GITHUB_STEP_SUMMARY"
+        printf '\n\n_Summary cut at 1 MiB; the SARIF or JSON output has every finding._\n' \
+            >>"$GITHUB_STEP_SUMMARY"
+    else
+        cat "$summary" >>"$GITHUB_STEP_SUMMARY"
+    fi
+fi
+
+if [[ -n ${GITHUB_OUTPUT:-} ]]; then
+    sarif_out=
+    if [[ -n $sarif_file && -f $sarif_file ]]; then
+        sarif_out=$sarif_file
+    fi
+    {
+        printf 'exit-code=%s\n' "$status"
+        printf 'sarif-file=%s\n' "$sarif_out"
+    } >>"$GITHUB_OUTPUT"
+fi
+
+exit "$status"
