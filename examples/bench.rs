@@ -336,7 +336,12 @@ fn stage_times(dir: &Path) -> Result<Stages> {
     let inferences: Vec<_> =
         model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
     lap("arch::infer", &mut out);
-    let cx = rules::Context { model: &model, files: &loaded.files, sources: &loaded.sources };
+    let cx = rules::Context {
+        model: &model,
+        files: &loaded.files,
+        sources: &loaded.sources,
+        params: &Default::default(),
+    };
     // Each rule's own time, measured inside the same parallel run.
     let mut per_rule: Vec<(&'static str, Duration, Vec<_>)> = rules::ALL
         .par_iter()

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use clap::error::ErrorKind;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+use crate::config::{self, Config};
 use crate::diagnostic::Severity;
+use crate::discover::Pattern;
 use crate::error::Error;
 use crate::report::{self, Format, human::display_name};
 use crate::rules::{self, Descriptor};
@@ -41,6 +43,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+    /// Show the effective configuration and where each setting comes from
+    Config(ConfigArgs),
     /// Print a rule's description: why it matters, how to fix, examples
     Explain {
         /// A rule code (SL101) or name (control-plane-not-spread)
@@ -138,9 +142,11 @@ pub struct CheckArgs {
     /// Apply `--exclude` to files named on the command line too (pre-commit passes every changed file)
     #[arg(long)]
     pub force_exclude: bool,
-    /// Lowest severity that makes the run fail (exit 1)
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the run fail (exit 1) [default: the config's `fail-on`, else error]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub config: ConfigChoice,
     /// Only these rules (codes, names or code prefixes; comma-separated or repeated)
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -152,6 +158,44 @@ pub struct CheckArgs {
     /// Read only the files named, not the rest of their cluster (relational rules then see less)
     #[arg(long)]
     pub no_context: bool,
+}
+
+/// Which configuration file applies.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ConfigChoice {
+    /// Use this configuration file instead of the nearest `.stretchlint.yaml`
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file and inline suppression (an auditor's run)
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+}
+
+impl ConfigChoice {
+    /// The configuration that applies to a run over `paths`: the given file, else the nearest one
+    /// above the first path.
+    pub fn load(&self, paths: &[PathBuf]) -> Result<Option<Config>, Error> {
+        if self.isolated {
+            return Ok(None);
+        }
+        let path = match &self.config {
+            Some(path) => Some(path.clone()),
+            None => config::find(paths.first().map_or(std::path::Path::new("."), PathBuf::as_path)),
+        };
+        path.map(|p| Config::load(&p)).transpose()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the effective settings
+    #[arg(long, required = true)]
+    pub show: bool,
+    /// The path whose configuration to show
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub config: ConfigChoice,
 }
 
 #[derive(Debug, Args)]
@@ -215,23 +259,31 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Vrid { names } => vrid(&names, out),
         Command::Rules { format } => list_rules(format, out),
         Command::Explain { rule, format } => explain(&rule, format, out),
+        Command::Config(args) => show_config(&args, out),
     }
 }
 
 fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let config = args.config.load(&args.paths)?;
     let fail_on = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        Some(FailOn::Info) => Severity::Info,
+        None => config.as_ref().and_then(|c| c.fail_on).unwrap_or(Severity::Error),
     };
-    let settings = Settings {
+    let mut settings = Settings {
         select: args.select,
         ignore: args.ignore,
         fail_on,
-        exclude: args.exclude,
+        exclude: args.exclude.iter().map(|g| Pattern::from_cwd(g)).collect(),
         force_exclude: args.force_exclude,
         context: !args.no_context,
+        suppressions: !args.config.isolated,
+        ..Settings::default()
     };
+    if let Some(config) = &config {
+        settings.apply(config);
+    }
     let options = report::Options { changed_files: changed_files(args.changed_files.as_deref())? };
     let targets = if args.targets.is_empty() {
         // Built without `Cli::try_parse_args` (a library caller): every format to standard output.
@@ -418,4 +470,60 @@ pub fn explain_text(d: &Descriptor) -> String {
         with_files(&d.examples.bad, &d.examples.bad_files),
         with_files(&d.examples.good, &d.examples.good_files),
     )
+}
+
+/// `config --show`: each setting, its value, and the file and line it comes from.
+fn show_config(args: &ConfigArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let config = args.config.load(std::slice::from_ref(&args.path))?;
+    let Some(c) = config else {
+        let why = if args.config.isolated { "none (--isolated)" } else { "none found; built-in defaults" };
+        writeln!(out, "config file        {why}")?;
+        return Ok(ExitStatus::Clean);
+    };
+    let file = crate::source::display_path(&c.path);
+    writeln!(out, "config file        {file}")?;
+    let origin = |key: &str| c.line_of(key).map_or("default".to_owned(), |line| format!("{file}:{line}"));
+    let list = |items: &[String]| if items.is_empty() { "(none)".to_owned() } else { items.join(", ") };
+    let p = &c.params;
+    let opt = |v: Option<f64>| v.map_or("default".to_owned(), |v| v.to_string());
+    let rows: Vec<(&str, String)> = vec![
+        ("select", c.select.as_deref().map_or("every rule".to_owned(), list)),
+        ("ignore", list(&c.ignore)),
+        (
+            "severity",
+            list(
+                &c.severity
+                    .iter()
+                    .map(|(rule, s)| format!("{rule}={}", s.map_or("off", |s| s.as_str())))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        ("fail-on", c.fail_on.map_or("error".to_owned(), |s| s.as_str().to_owned())),
+        ("openshift-version", c.openshift_version.map_or("unknown".to_owned(), |(a, b)| format!("{a}.{b}"))),
+        ("exclude", list(&c.exclude)),
+        (
+            "per-path-ignores",
+            list(
+                &c.per_path_ignores
+                    .iter()
+                    .map(|(g, r)| format!("{g} -> {}", r.join(" ")))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        ("require-reason", c.require_reason.to_string()),
+        ("rules", list(&c.rules.iter().map(|d| crate::source::display_path(d)).collect::<Vec<_>>())),
+        (
+            "params",
+            format!(
+                "SL103.min-surviving-workers={}, SL601.warn-ms={}, SL601.error-ms={}",
+                p.min_surviving_workers.map_or("default".to_owned(), |v| v.to_string()),
+                opt(p.latency_warn_ms),
+                opt(p.latency_error_ms)
+            ),
+        ),
+    ];
+    for (key, value) in rows {
+        writeln!(out, "{key:18} {value:40}  {}", origin(key))?;
+    }
+    Ok(ExitStatus::Clean)
 }

@@ -21,52 +21,103 @@ use crate::source::display_path;
 
 const SKIPPED_DIRS: [&str; 2] = [".git", "target"];
 const INSTALL_CONFIG_NAMES: [&str; 2] = ["install-config.yaml", "install-config.yml"];
-const CONFIG_NAME: &str = ".stretchlint.yaml";
+use crate::config::FILE_NAME as CONFIG_NAME;
 
-/// Glob patterns of paths to leave out, gitignore-style: a pattern without `/` matches a file or
-/// folder name at any depth (`*.tf`, `legacy`), one with `/` matches the path from the working
-/// directory (`clusters/lab-*/**`).
+/// A glob and the folder it is relative to: the working directory for `--exclude`, the config
+/// file's folder for its `exclude` and `per-path-ignores`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    pub base: PathBuf,
+    pub glob: String,
+}
+
+impl Pattern {
+    /// A glob given on the command line: relative to the working directory.
+    pub fn from_cwd(glob: &str) -> Self {
+        Self { base: std::env::current_dir().unwrap_or_default(), glob: glob.to_owned() }
+    }
+}
+
+/// Gitignore-style globs: one without `/` matches a file or folder name at any depth below its
+/// base (`*.tf`, `legacy`), one with `/` the path from its base (`clusters/lab-*/**`).
 #[derive(Clone, Debug, Default)]
-pub struct Excludes {
+pub struct Globs {
+    groups: Vec<GlobGroup>,
+    cwd: PathBuf,
+}
+
+#[derive(Clone, Debug)]
+struct GlobGroup {
+    base: PathBuf,
     by_name: GlobSet,
     by_path: GlobSet,
+}
+
+impl Globs {
+    pub fn new(patterns: &[Pattern]) -> Result<Self, Error> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut bases: Vec<&PathBuf> = patterns.iter().map(|p| &p.base).collect();
+        bases.sort();
+        bases.dedup();
+        let mut groups = Vec::new();
+        for base in bases {
+            let mut by_name = GlobSetBuilder::new();
+            let mut by_path = GlobSetBuilder::new();
+            for pattern in patterns.iter().filter(|p| &p.base == base) {
+                let trimmed = pattern.glob.trim_start_matches("./").trim_end_matches('/');
+                let glob = GlobBuilder::new(trimmed).literal_separator(true).build().map_err(|e| {
+                    Error::BadGlob { glob: pattern.glob.clone(), message: e.kind().to_string() }
+                })?;
+                if trimmed.contains('/') {
+                    by_path.add(glob)
+                } else {
+                    by_name.add(glob)
+                };
+            }
+            let build = |b: GlobSetBuilder| {
+                b.build().map_err(|e| Error::BadGlob { glob: String::new(), message: e.to_string() })
+            };
+            let base = if base.is_absolute() { base.clone() } else { cwd.join(base) };
+            groups.push(GlobGroup { base, by_name: build(by_name)?, by_path: build(by_path)? });
+        }
+        Ok(Self { groups, cwd })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Whether `path` (a file or a folder), or a folder it lies in, is matched.
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.groups.is_empty() {
+            return false;
+        }
+        let absolute = if path.is_absolute() { path.to_path_buf() } else { self.cwd.join(path) };
+        self.groups.iter().any(|g| {
+            let Ok(rel) = absolute.strip_prefix(&g.base) else { return false };
+            let rel = Path::new(display_path(rel).as_str()).to_path_buf();
+            rel.ancestors()
+                .filter(|p| !p.as_os_str().is_empty())
+                .any(|p| p.file_name().is_some_and(|name| g.by_name.is_match(name)) || g.by_path.is_match(p))
+        })
+    }
+}
+
+/// Paths to leave out of a run.
+#[derive(Clone, Debug, Default)]
+pub struct Excludes {
+    pub globs: Globs,
     /// Apply to files named on the command line too.
     pub force: bool,
 }
 
 impl Excludes {
-    pub fn new(patterns: &[String], force: bool) -> Result<Self, Error> {
-        let mut by_name = GlobSetBuilder::new();
-        let mut by_path = GlobSetBuilder::new();
-        for pattern in patterns {
-            let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
-            let glob = GlobBuilder::new(trimmed)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| Error::BadGlob { glob: pattern.clone(), message: e.kind().to_string() })?;
-            if trimmed.contains('/') {
-                by_path.add(glob)
-            } else {
-                by_name.add(glob)
-            };
-        }
-        let build = |b: GlobSetBuilder| {
-            b.build().map_err(|e| Error::BadGlob { glob: String::new(), message: e.to_string() })
-        };
-        Ok(Self { by_name: build(by_name)?, by_path: build(by_path)?, force })
+    pub fn new(patterns: &[Pattern], force: bool) -> Result<Self, Error> {
+        Ok(Self { globs: Globs::new(patterns)?, force })
     }
 
-    /// Whether `path` (a file or a folder) is excluded.
     pub fn matches(&self, path: &Path) -> bool {
-        if self.by_name.is_empty() && self.by_path.is_empty() {
-            return false;
-        }
-        let shown = display_path(path);
-        let shown = Path::new(&shown);
-        // A named file inside an excluded folder is excluded too (the walk prunes the folder).
-        shown.ancestors().filter(|p| !p.as_os_str().is_empty()).any(|p| {
-            p.file_name().is_some_and(|name| self.by_name.is_match(name)) || self.by_path.is_match(p)
-        })
+        self.globs.matches(path)
     }
 }
 

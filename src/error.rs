@@ -11,6 +11,8 @@ pub enum Error {
     Io { path: PathBuf, source: std::io::Error },
     #[error("unknown rule `{0}` (see `stretchlint rules`)")]
     UnknownRule(String),
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Config { path: PathBuf, line: usize, column: usize, message: String },
     #[error("bad glob `{glob}`: {message}")]
     BadGlob { glob: String, message: String },
     #[error("cannot write `{}`: {source}", path.display())]

@@ -14,6 +14,7 @@
 
 pub mod arch;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
@@ -22,7 +23,9 @@ pub mod loader;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod source;
+pub mod suppress;
 pub mod vrrp;
 pub mod yaml;
 
@@ -43,12 +46,21 @@ pub struct Settings {
     pub ignore: Vec<String>,
     /// The lowest severity that makes the run fail (exit 1).
     pub fail_on: Severity,
-    /// Glob patterns of paths not to read (see [`discover::Excludes`]).
-    pub exclude: Vec<String>,
+    /// Paths not to read (see [`discover::Globs`]).
+    pub exclude: Vec<discover::Pattern>,
     /// Apply `exclude` to files named explicitly too.
     pub force_exclude: bool,
     /// Read the rest of a named file's cluster for relational rules (reporting only on the file).
     pub context: bool,
+    /// Per rule (code or name): its severity, or `None` to turn it off.
+    pub severity: Vec<(String, Option<Severity>)>,
+    /// Rules not reported in the files a pattern matches.
+    pub per_path_ignores: Vec<(discover::Pattern, Vec<String>)>,
+    /// Honour inline `# stretchlint: ignore[...]` comments.
+    pub suppressions: bool,
+    /// Inline suppressions without a reason do not apply.
+    pub require_reason: bool,
+    pub params: rules::Params,
 }
 
 impl Default for Settings {
@@ -60,6 +72,11 @@ impl Default for Settings {
             exclude: Vec::new(),
             force_exclude: false,
             context: true,
+            severity: Vec::new(),
+            per_path_ignores: Vec::new(),
+            suppressions: true,
+            require_reason: false,
+            params: rules::Params::default(),
         }
     }
 }
@@ -70,25 +87,52 @@ impl Settings {
         Self { select: vec![rule.to_owned()], ..Self::default() }
     }
 
+    /// Adds a configuration file's settings. Command-line choices made before stay: a `select`
+    /// already set wins, ignores and excludes add up; `fail_on` is the caller's to decide.
+    pub fn apply(&mut self, config: &config::Config) {
+        if self.select.is_empty()
+            && let Some(select) = &config.select
+        {
+            self.select = select.clone();
+        }
+        self.ignore.extend(config.ignore.iter().cloned());
+        let pattern = |glob: &String| discover::Pattern { base: config.dir.clone(), glob: glob.clone() };
+        self.exclude.extend(config.exclude.iter().map(pattern));
+        self.severity.extend(config.severity.iter().cloned());
+        self.per_path_ignores.extend(config.per_path_ignores.iter().map(|(g, r)| (pattern(g), r.clone())));
+        self.require_reason |= config.require_reason;
+        let p = &config.params;
+        let params = &mut self.params;
+        params.min_surviving_workers = p.min_surviving_workers.or(params.min_surviving_workers);
+        params.latency_warn_ms = p.latency_warn_ms.or(params.latency_warn_ms);
+        params.latency_error_ms = p.latency_error_ms.or(params.latency_error_ms);
+        params.openshift_version = config.openshift_version.or(params.openshift_version);
+    }
+
     fn enabled_rules(&self) -> Result<Vec<&'static dyn rules::Rule>, Error> {
-        for key in self.select.iter().chain(&self.ignore) {
-            if !rules::ALL.iter().any(|r| rule_matches(*r, key)) {
+        for key in self.select.iter().chain(&self.ignore).chain(self.severity.iter().map(|(k, _)| k)) {
+            if !rules::matches_any(key) {
                 return Err(Error::UnknownRule(key.clone()));
             }
         }
         Ok(rules::ALL
             .iter()
             .copied()
-            .filter(|r| self.select.is_empty() || self.select.iter().any(|k| rule_matches(*r, k)))
-            .filter(|r| !self.ignore.iter().any(|k| rule_matches(*r, k)))
+            .filter(|r| self.select.is_empty() || self.select.iter().any(|k| rules::matches(r.code(), k)))
+            .filter(|r| !self.ignore.iter().any(|k| rules::matches(r.code(), k)))
+            .filter(|r| self.severity_of(r.code()) != Some(None))
             .collect())
     }
-}
 
-fn rule_matches(rule: &dyn rules::Rule, key: &str) -> bool {
-    let code = rule.code();
-    rules::find(code).is_some_and(|d| d.is_named(key))
-        || (key.len() >= 3 && code.len() >= key.len() && code[..key.len()].eq_ignore_ascii_case(key))
+    /// The configured severity of a rule: `Some(None)` when it is off, `None` when not configured.
+    /// A later entry wins.
+    pub fn severity_of(&self, code: &str) -> Option<Option<Severity>> {
+        self.severity
+            .iter()
+            .rev()
+            .find(|(k, _)| rules::find(k).is_some_and(|d| d.code == code))
+            .map(|(_, s)| *s)
+    }
 }
 
 /// Lints the given files and directories.
@@ -100,7 +144,12 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
     let model = model::build(loaded.inputs);
     let inferences: Vec<_> =
         model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
-    let cx = rules::Context { model: &model, files: &loaded.files, sources: &loaded.sources };
+    let cx = rules::Context {
+        model: &model,
+        files: &loaded.files,
+        sources: &loaded.sources,
+        params: &settings.params,
+    };
     let diagnostics: Vec<Diagnostic> = enabled
         .par_iter()
         .flat_map_iter(|rule| {
@@ -109,16 +158,8 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
             out
         })
         .collect();
-    let checked = enabled.iter().map(|r| r.code()).collect();
-    let report = report::build(
-        loaded.sources,
-        &model,
-        inferences,
-        diagnostics,
-        loaded.documents,
-        settings.fail_on,
-        checked,
-    );
+    let policy = report::Policy::new(settings, enabled.iter().map(|r| r.code()).collect())?;
+    let report = report::build(loaded.sources, &model, inferences, diagnostics, loaded.documents, &policy);
     // Freeing the model object by object takes 0.1 s for 2,000 clusters: on every core.
     model.clusters.into_par_iter().for_each(drop);
     Ok(report)

@@ -8,10 +8,8 @@
 
 use std::sync::LazyLock;
 
-use serde_json::Value;
-
 use crate::inputs::field::{self, Field};
-use crate::source::{FileId, Sp, Span};
+use crate::source::{FileId, Sp};
 use crate::yaml::{Node, NodeKind};
 
 pub const API_VERSION: &str = "stretchlint.io/v1alpha1";
@@ -19,9 +17,7 @@ pub const API_VERSION: &str = "stretchlint.io/v1alpha1";
 /// The published schema, embedded.
 pub const SCHEMA: &str = include_str!("../../schemas/site.schema.json");
 
-static VALIDATOR: LazyLock<Option<jsonschema::Validator>> = LazyLock::new(|| {
-    serde_json::from_str(SCHEMA).ok().and_then(|schema| jsonschema::validator_for(&schema).ok())
-});
+static VALIDATOR: LazyLock<Option<jsonschema::Validator>> = LazyLock::new(|| crate::schema::compile(SCHEMA));
 
 #[derive(Clone, Debug)]
 pub struct Topology {
@@ -116,7 +112,7 @@ pub fn read(file: FileId, root: &Node) -> Topology {
                 networks: field::strings(c.get("networks")),
             })
             .collect(),
-        schema_errors: validate(root),
+        schema_errors: VALIDATOR.as_ref().map(|v| crate::schema::errors(v, root)).unwrap_or_default(),
     }
 }
 
@@ -126,65 +122,6 @@ fn number(node: Option<&Node>) -> Field<f64> {
         NodeKind::Int(i) => Field::Known(Sp::new(i as f64, node.span)),
         NodeKind::Float(f) => Field::Known(Sp::new(f, node.span)),
         _ => Field::Unknown(node.span),
-    }
-}
-
-/// Schema errors with the span of the node each one names.
-fn validate(root: &Node) -> Vec<Sp<String>> {
-    let Some(validator) = VALIDATOR.as_ref() else { return Vec::new() };
-    let instance = to_json(root);
-    validator
-        .iter_errors(&instance)
-        .map(|err| {
-            let mut pointer = err.instance_path().as_str().to_owned();
-            let mut key_of_last = false;
-            // An unexpected key is reported at the key, not at the mapping that holds it.
-            if let jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } = err.kind()
-                && let Some(key) = unexpected.first()
-            {
-                pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
-                key_of_last = true;
-            }
-            let span = locate(root, &pointer, key_of_last);
-            let at = err.instance_path().as_str().to_owned();
-            let path = if at.is_empty() { "the document".to_owned() } else { format!("`{at}`") };
-            Sp::new(format!("{path}: {}", err.masked()), span)
-        })
-        .collect()
-}
-
-/// The node a JSON pointer (RFC 6901) names (its key, for the last token when `key_of_last`),
-/// falling back to the deepest node reached.
-fn locate(root: &Node, pointer: &str, key_of_last: bool) -> Span {
-    let mut node = root;
-    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
-    for (i, token) in tokens.iter().enumerate() {
-        let want_key = key_of_last && i + 1 == tokens.len();
-        let token = token.replace("~1", "/").replace("~0", "~");
-        let next = match &node.kind {
-            NodeKind::Map(_) => node.entry(&token).map(|(k, v)| if v.is_null() || want_key { k } else { v }),
-            NodeKind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-            _ => None,
-        };
-        match next {
-            Some(n) => node = n,
-            None => break,
-        }
-    }
-    node.span
-}
-
-fn to_json(node: &Node) -> Value {
-    match &node.kind {
-        NodeKind::Null => Value::Null,
-        NodeKind::Bool(b) => Value::Bool(*b),
-        NodeKind::Int(i) => Value::from(*i),
-        NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        NodeKind::Str(s) => Value::String(s.clone()),
-        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
-        NodeKind::Map(entries) => {
-            Value::Object(entries.iter().filter_map(|(k, v)| Some((k.scalar_text()?, to_json(v)))).collect())
-        }
     }
 }
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::arch::{Confidence, Inference};
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::discover::Globs;
 use crate::model::Model;
 use crate::rules;
 use crate::source::{SourceDb, Span};
@@ -177,22 +178,62 @@ pub(crate) fn cluster_label(report: &Report, c: &ClusterReport) -> String {
     }
 }
 
-/// Resolves positions, keeps only findings in reported files, sorts them.
+/// What the settings decide about findings once the rules have run.
+#[derive(Debug)]
+pub struct Policy {
+    pub fail_on: Severity,
+    pub rules_checked: Vec<&'static str>,
+    /// Configured severities, by code.
+    severity: Vec<(&'static str, Severity)>,
+    /// Files a glob matches do not report these rules.
+    per_path_ignores: Vec<(Globs, Vec<String>)>,
+}
+
+impl Policy {
+    pub fn new(settings: &crate::Settings, rules_checked: Vec<&'static str>) -> Result<Self, crate::Error> {
+        let severity = rules_checked
+            .iter()
+            .filter_map(|code| settings.severity_of(code).flatten().map(|s| (*code, s)))
+            .collect();
+        let per_path_ignores = settings
+            .per_path_ignores
+            .iter()
+            .map(|(pattern, rules)| Ok((Globs::new(std::slice::from_ref(pattern))?, rules.clone())))
+            .collect::<Result<_, crate::Error>>()?;
+        Ok(Self { fail_on: settings.fail_on, rules_checked, severity, per_path_ignores })
+    }
+
+    fn ignored_in(&self, code: &str, path: &std::path::Path) -> bool {
+        self.per_path_ignores
+            .iter()
+            .any(|(globs, rules)| rules.iter().any(|k| rules::matches(code, k)) && globs.matches(path))
+    }
+}
+
+/// Resolves positions, keeps only findings in reported files (minus per-path ignores), applies
+/// configured severities, sorts them.
 pub(crate) fn build(
     sources: SourceDb,
     model: &Model,
     inferences: Vec<Inference>,
     diagnostics: Vec<Diagnostic>,
     documents: usize,
-    fail_on: Severity,
-    rules_checked: Vec<&'static str>,
+    policy: &Policy,
 ) -> Report {
     let sources_ref = &sources;
-    let reported = |span: Span| sources.get(span.file).is_some_and(|f| f.reported);
+    let kept = |d: &Diagnostic| {
+        sources.get(d.primary.span.file).is_some_and(|f| f.reported && !policy.ignored_in(d.code, &f.path))
+    };
     let mut findings: Vec<Finding> = diagnostics
         .into_iter()
-        .filter(|d| reported(d.primary.span))
-        .map(|d| finding(sources_ref, d))
+        .filter(kept)
+        .map(|d| {
+            let mut f = finding(sources_ref, d);
+            if let Some((_, severity)) = policy.severity.iter().find(|(code, _)| *code == f.code) {
+                f.severity = *severity;
+            }
+            f
+        })
         .collect();
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message))
@@ -256,7 +297,14 @@ pub(crate) fn build(
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
-    Report { sources, clusters, findings, summary, fail_on, rules_checked }
+    Report {
+        sources,
+        clusters,
+        findings,
+        summary,
+        fail_on: policy.fail_on,
+        rules_checked: policy.rules_checked.clone(),
+    }
 }
 
 fn finding(sources: &SourceDb, d: Diagnostic) -> Finding {

@@ -21,11 +21,38 @@ use crate::source::SourceDb;
 
 pub use catalogue::{Descriptor, Examples, catalogue, find, parse as parse_descriptor};
 
-/// What a rule sees: the whole model (relational rules compare clusters) and every loaded file.
+/// What a rule sees: the whole model (relational rules compare clusters), every loaded file, and
+/// the thresholds the configuration sets.
 pub struct Context<'a> {
     pub model: &'a Model,
     pub files: &'a [LoadedFile],
     pub sources: &'a SourceDb,
+    pub params: &'a Params,
+}
+
+/// Rule thresholds from the configuration (`params:`, `openshift-version:`); `None`: the rule's default.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Params {
+    /// SL103: workers that must remain after the loss of the fullest AZ.
+    pub min_surviving_workers: Option<i64>,
+    /// SL601: RTT (ms) between control-plane AZs above which to warn.
+    pub latency_warn_ms: Option<f64>,
+    /// SL601: RTT (ms) at or above which it is an error.
+    pub latency_error_ms: Option<f64>,
+    /// The OpenShift minor version the clusters run (SL301).
+    pub openshift_version: Option<(u32, u32)>,
+}
+
+/// Whether `key` names the rule `code`: its code or name (case-insensitive), or a code prefix of
+/// at least three characters (`SL1`).
+pub fn matches(code: &str, key: &str) -> bool {
+    find(code).is_some_and(|d| d.is_named(key))
+        || (key.len() >= 3 && code.get(..key.len()).is_some_and(|prefix| prefix.eq_ignore_ascii_case(key)))
+}
+
+/// Whether `key` names at least one rule.
+pub fn matches_any(key: &str) -> bool {
+    ALL.iter().any(|r| matches(r.code(), key))
 }
 
 pub trait Rule: Sync {

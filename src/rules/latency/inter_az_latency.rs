@@ -4,7 +4,7 @@ use crate::rules::{Context, declare_rule};
 declare_rule!(InterAzLatency, "SL601", "SL601-inter-az-latency.yaml", check);
 
 /// OpenShift's etcd guidance: member RTT below 50 ms; metro deployments (and an arbiter site)
-/// stay under 10 ms (DOMAIN.md §E).
+/// stay under 10 ms (DOMAIN.md §E). `params.SL601` may set other limits.
 const ETCD_MAX_RTT_MS: f64 = 50.0;
 const METRO_MAX_RTT_MS: f64 = 10.0;
 
@@ -12,7 +12,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for topology in &cx.model.site.topologies {
         for entry in &topology.latency {
             let (Some((a, b)), Some(rtt)) = (&entry.between, entry.rtt_ms.known()) else { continue };
-            if rtt.value <= METRO_MAX_RTT_MS {
+            let warn_ms = cx.params.latency_warn_ms.unwrap_or(METRO_MAX_RTT_MS);
+            let error_ms = cx.params.latency_error_ms.unwrap_or(ETCD_MAX_RTT_MS);
+            if rtt.value <= warn_ms {
                 continue;
             }
             // Only pairs of AZs that both hold control-plane members of some cluster matter.
@@ -28,13 +30,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .collect();
             let Some(first) = clusters.first() else { continue };
             let names = clusters.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-            let (severity, verdict) = if rtt.value >= ETCD_MAX_RTT_MS {
-                (
-                    Severity::Error,
-                    format!("at or above the {ETCD_MAX_RTT_MS} ms etcd members must stay under"),
-                )
+            let (severity, verdict) = if rtt.value >= error_ms {
+                (Severity::Error, format!("at or above the {error_ms} ms etcd members must stay under"))
             } else {
-                (Severity::Warning, format!("above the {METRO_MAX_RTT_MS} ms expected within a metro area"))
+                (Severity::Warning, format!("above the {warn_ms} ms expected within a metro area"))
             };
             out.push(
                 Diagnostic::new(

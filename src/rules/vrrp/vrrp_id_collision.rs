@@ -17,6 +17,9 @@ use crate::vrrp::{Collision, Vrids, collisions, free_name, vrids};
 
 declare_rule!(VrrpIdCollision, "SL301", "SL301-vrrp-id-collision.yaml", check);
 
+/// The first release whose keepalived runs unicast VRRP (DOMAIN.md §C.4).
+const UNICAST_SINCE: (u32, u32) = (4, 11);
+
 /// A cluster whose VIPs keepalived holds, with what the rule needs of it.
 struct Keepalived<'a> {
     cluster: &'a Cluster,
@@ -65,7 +68,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let Some(l2) = l2_of(site, earlier, later) else { continue };
-            out.push(finding(site, earlier, later, &found, &l2, &clusters));
+            let version = cx.params.openshift_version;
+            out.push(finding(site, earlier, later, &found, &l2, &clusters, version));
         }
     }
 }
@@ -77,6 +81,7 @@ fn finding(
     found: &[Collision],
     l2: &SharedL2,
     all: &[Keepalived<'_>],
+    version: Option<(u32, u32)>,
 ) -> Diagnostic {
     let (a, b) = shown(earlier, later);
     let clashes = found
@@ -113,8 +118,24 @@ fn finding(
         None => format!("rename `{b}` before it is installed"),
     };
     let check_names = format!("{} {}", free.as_deref().unwrap_or("<name>"), earlier.name.value);
-    let unicast = earlier.ic.uses_412_fields() && later.ic.uses_412_fields();
-    let severity_note = if unicast {
+    // The configured version decides; without it, the install-configs' fields hint at it.
+    let unicast = match version {
+        Some(v) => v >= UNICAST_SINCE,
+        None => earlier.ic.uses_412_fields() && later.ic.uses_412_fields(),
+    };
+    let severity_note = if let Some((major, minor)) = version {
+        if unicast {
+            format!(
+                "A warning: the configuration says OpenShift {major}.{minor}, where keepalived runs unicast VRRP and \
+                 the clash is less likely to break a VIP."
+            )
+        } else {
+            format!(
+                "An error: the configuration says OpenShift {major}.{minor}, where keepalived runs multicast VRRP and \
+                 the clash keeps a VIP from coming up."
+            )
+        }
+    } else if unicast {
         "A warning: both install-configs use 4.12+ fields, so keepalived runs unicast VRRP and the clash is \
          less likely to break a VIP."
             .to_owned()

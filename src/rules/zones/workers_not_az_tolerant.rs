@@ -45,8 +45,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .filter(|r| r.value > DEFAULT_ROUTERS)
             .max_by_key(|r| r.value);
         let routers = raised.map_or(DEFAULT_ROUTERS, |r| r.value);
+        // The configured minimum replaces the router count as the bar.
+        let required = cx.params.min_surviving_workers;
+        let bar = required.unwrap_or(routers);
         let left = total - most;
-        if left >= routers {
+        if left >= bar {
             continue;
         }
         let in_worst: Vec<Span> =
@@ -56,14 +59,19 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             "SL103",
             primary,
             format!(
-                "workers per AZ: {}; losing {} leaves {left} worker{}, fewer than the {routers} router replicas of the default IngressController",
+                "workers per AZ: {}; losing {} leaves {left} worker{}, fewer than {}",
                 per_az_text(&counts),
                 az_display(worst),
-                if left == 1 { "" } else { "s" }
+                if left == 1 { "" } else { "s" },
+                match required {
+                    Some(n) =>
+                        format!("the {n} the configuration requires (params.SL103.min-surviving-workers)"),
+                    None => format!("the {routers} router replicas of the default IngressController"),
+                }
             ),
         )
         .with_label(format!("{most} of {total} workers in {}", az_display(worst)))
-        .with_help(help(&counts, &cluster.layout.zone_names(), routers))
+        .with_help(help(&counts, &cluster.layout.zone_names(), bar))
         .for_cluster(Some(&cluster.name));
         let mut seen = vec![primary];
         for g in groups.iter().filter(|g| g.replicas > 0) {

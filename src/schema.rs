@@ -1,0 +1,73 @@
+//! JSON Schema validation of YAML trees, with every error located at the YAML node its instance
+//! path names: the Site file, the configuration file and custom rule packs all report this way.
+
+use jsonschema::Validator;
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value;
+
+use crate::source::{Sp, Span};
+use crate::yaml::{Node, NodeKind};
+
+/// Compiles an embedded schema; `None` only if the text is broken (tests compile every schema).
+pub fn compile(schema: &str) -> Option<Validator> {
+    serde_json::from_str(schema).ok().and_then(|schema| jsonschema::validator_for(&schema).ok())
+}
+
+/// Schema errors with the span of the node each one names. An unexpected key is reported at the
+/// key; a missing one (`required`) at the mapping that lacks it.
+pub fn errors(validator: &Validator, root: &Node) -> Vec<Sp<String>> {
+    let instance = to_json(root);
+    validator
+        .iter_errors(&instance)
+        .map(|err| {
+            let mut pointer = err.instance_path().as_str().to_owned();
+            let mut key_of_last = false;
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = err.kind()
+                && let Some(key) = unexpected.first()
+            {
+                pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                key_of_last = true;
+            }
+            let span = locate(root, &pointer, key_of_last);
+            let at = err.instance_path().as_str().to_owned();
+            let path = if at.is_empty() { "the document".to_owned() } else { format!("`{at}`") };
+            Sp::new(format!("{path}: {}", err.masked()), span)
+        })
+        .collect()
+}
+
+/// The node a JSON pointer (RFC 6901) names (its key, for the last token when `key_of_last`),
+/// falling back to the deepest node reached.
+pub fn locate(root: &Node, pointer: &str, key_of_last: bool) -> Span {
+    let mut node = root;
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let want_key = key_of_last && i + 1 == tokens.len();
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let next = match &node.kind {
+            NodeKind::Map(_) => node.entry(&token).map(|(k, v)| if v.is_null() || want_key { k } else { v }),
+            NodeKind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node.span
+}
+
+/// The tree as JSON (keys as text; a float that JSON cannot hold becomes null).
+pub fn to_json(node: &Node) -> Value {
+    match &node.kind {
+        NodeKind::Null => Value::Null,
+        NodeKind::Bool(b) => Value::Bool(*b),
+        NodeKind::Int(i) => Value::from(*i),
+        NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        NodeKind::Str(s) => Value::String(s.clone()),
+        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        NodeKind::Map(entries) => {
+            Value::Object(entries.iter().filter_map(|(k, v)| Some((k.scalar_text()?, to_json(v)))).collect())
+        }
+    }
+}
