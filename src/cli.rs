@@ -158,6 +158,9 @@ pub struct CheckArgs {
     /// Read only the files named, not the rest of their cluster (relational rules then see less)
     #[arg(long)]
     pub no_context: bool,
+    /// List the findings that inline suppressions cover (human format)
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 /// Which configuration file applies.
@@ -284,7 +287,10 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     if let Some(config) = &config {
         settings.apply(config);
     }
-    let options = report::Options { changed_files: changed_files(args.changed_files.as_deref())? };
+    let options = report::Options {
+        changed_files: changed_files(args.changed_files.as_deref())?,
+        show_suppressed: args.show_suppressed,
+    };
     let targets = if args.targets.is_empty() {
         // Built without `Cli::try_parse_args` (a library caller): every format to standard output.
         let formats = if args.format.is_empty() { vec![OutputFormat::Human] } else { args.format };

@@ -199,7 +199,7 @@ fn github_caps_each_severity_at_ten_and_says_what_it_left_out() {
     let (dir, report) = crowded();
     assert_eq!((report.summary.errors, report.summary.warnings), (12, 6));
     let file = |name: &str| format!("{}/{name}/install-config.yaml", dir.0.display());
-    let changed = Options { changed_files: vec![file("c")] };
+    let changed = Options { changed_files: vec![file("c")], ..Options::default() };
     let mut out = Vec::new();
     render_with(&report, Format::Github, &changed, &mut out).unwrap();
     let out = String::from_utf8(out).unwrap();

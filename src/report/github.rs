@@ -124,6 +124,7 @@ mod tests {
             span: crate::source::Span::new(crate::source::FileId(0), 0, 0),
             label: String::new(),
             secondary: Vec::new(),
+            suppressed: None,
         }
     }
 

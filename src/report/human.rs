@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use super::{Finding, Report, redact};
+use super::{Finding, Options, Report, redact};
 use crate::diagnostic::Severity;
 use crate::source::{FileId, SourceDb, Span};
 
 /// Wide enough for YAML paths, fixed so that output does not depend on the terminal.
 const WIDTH: usize = 110;
 
-pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn render(report: &Report, color: bool, options: &Options, out: &mut dyn Write) -> std::io::Result<()> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
@@ -45,9 +45,28 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Res
         };
         writeln!(out, "cluster {}: {verdict}; zones: {zones}", display_name(&cluster.name))?;
     }
+    if options.show_suppressed && !report.suppressed.is_empty() {
+        writeln!(out, "suppressed:")?;
+        for f in &report.suppressed {
+            let Some(by) = &f.suppressed else { continue };
+            let until = by.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default();
+            let reason = by.reason.as_deref().unwrap_or("no reason given");
+            writeln!(
+                out,
+                "  {}:{}:{}: {} {} (suppressed on line {}{until}: {reason})",
+                f.file, f.line, f.column, f.code, f.message, by.line
+            )?;
+        }
+    }
     let s = &report.summary;
-    let scanned =
+    let mut scanned =
         [plural(s.files, "file"), plural(s.documents, "document"), plural(s.clusters, "cluster")].join(", ");
+    if s.suppressed > 0 {
+        scanned.push_str(&format!("; {} suppressed", s.suppressed));
+        if !options.show_suppressed {
+            scanned.push_str(", --show-suppressed lists them");
+        }
+    }
     if report.findings.is_empty() {
         writeln!(out, "All checks passed ({scanned}).")
     } else {

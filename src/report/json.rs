@@ -20,6 +20,8 @@ struct Output<'a> {
     tool: Tool,
     clusters: &'a [ClusterReport],
     findings: &'a [Finding],
+    /// Findings that inline suppressions cover, each with its suppression.
+    suppressed: &'a [Finding],
     summary: &'a Summary,
 }
 
@@ -29,6 +31,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
         clusters: &report.clusters,
         findings: &report.findings,
+        suppressed: &report.suppressed,
         summary: &report.summary,
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

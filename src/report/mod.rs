@@ -8,6 +8,7 @@ pub mod junit;
 pub mod markdown;
 mod redact;
 pub mod sarif;
+mod suppressions;
 
 use std::io::Write;
 
@@ -42,6 +43,18 @@ pub struct Finding {
     pub label: String,
     #[serde(skip)]
     pub secondary: Vec<Label>,
+    /// The inline suppression that covers it, when it is suppressed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<SuppressedBy>,
+}
+
+/// An inline suppression that covers a finding.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SuppressedBy {
+    /// The line of the suppression comment.
+    pub line: usize,
+    pub reason: Option<String>,
+    pub until: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -97,6 +110,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings that inline suppressions cover (listed in `Report::suppressed`).
+    pub suppressed: usize,
 }
 
 #[derive(Debug)]
@@ -104,6 +119,9 @@ pub struct Report {
     pub sources: SourceDb,
     pub clusters: Vec<ClusterReport>,
     pub findings: Vec<Finding>,
+    /// Findings that inline suppressions cover: out of `findings`, every count but `suppressed`,
+    /// SARIF and annotations.
+    pub suppressed: Vec<Finding>,
     pub summary: Summary,
     pub fail_on: Severity,
     /// Codes of the rules that ran, in code order.
@@ -133,6 +151,8 @@ pub enum Format {
 pub struct Options {
     /// Paths (as shown in findings) that the change under review touches: annotated first.
     pub changed_files: Vec<String>,
+    /// List suppressed findings too (human format).
+    pub show_suppressed: bool,
 }
 
 impl Options {
@@ -152,7 +172,7 @@ pub fn render_with(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Human { color } => human::render(report, color, out),
+        Format::Human { color } => human::render(report, color, options, out),
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, out),
         Format::Github => github::render(report, options, out),
@@ -187,6 +207,11 @@ pub struct Policy {
     severity: Vec<(&'static str, Severity)>,
     /// Files a glob matches do not report these rules.
     per_path_ignores: Vec<(Globs, Vec<String>)>,
+    /// Apply inline suppressions.
+    pub suppressions: bool,
+    pub require_reason: bool,
+    /// Suppressions with an `until` before this date have expired.
+    pub today: crate::suppress::Date,
 }
 
 impl Policy {
@@ -200,7 +225,15 @@ impl Policy {
             .iter()
             .map(|(pattern, rules)| Ok((Globs::new(std::slice::from_ref(pattern))?, rules.clone())))
             .collect::<Result<_, crate::Error>>()?;
-        Ok(Self { fail_on: settings.fail_on, rules_checked, severity, per_path_ignores })
+        Ok(Self {
+            fail_on: settings.fail_on,
+            rules_checked,
+            severity,
+            per_path_ignores,
+            suppressions: settings.suppressions,
+            require_reason: settings.require_reason,
+            today: settings.today.unwrap_or_else(crate::suppress::today),
+        })
     }
 
     fn ignored_in(&self, code: &str, path: &std::path::Path) -> bool {
@@ -224,17 +257,19 @@ pub(crate) fn build(
     let kept = |d: &Diagnostic| {
         sources.get(d.primary.span.file).is_some_and(|f| f.reported && !policy.ignored_in(d.code, &f.path))
     };
-    let mut findings: Vec<Finding> = diagnostics
-        .into_iter()
-        .filter(kept)
-        .map(|d| {
-            let mut f = finding(sources_ref, d);
-            if let Some((_, severity)) = policy.severity.iter().find(|(code, _)| *code == f.code) {
-                f.severity = *severity;
-            }
-            f
-        })
-        .collect();
+    let to_finding = |d: Diagnostic| {
+        let mut f = finding(sources_ref, d);
+        if let Some((_, severity)) = policy.severity.iter().find(|(code, _)| *code == f.code) {
+            f.severity = *severity;
+        }
+        f
+    };
+    let findings: Vec<Finding> = diagnostics.into_iter().filter(kept).map(to_finding).collect();
+    let applied = suppressions::apply(&sources, findings, policy);
+    let mut findings = applied.kept;
+    findings.extend(applied.diagnostics.into_iter().filter(kept).map(to_finding));
+    let mut suppressed = applied.suppressed;
+    suppressed.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message))
     });
@@ -296,11 +331,13 @@ pub(crate) fn build(
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
+        suppressed: suppressed.len(),
     };
     Report {
         sources,
         clusters,
         findings,
+        suppressed,
         summary,
         fail_on: policy.fail_on,
         rules_checked: policy.rules_checked.clone(),
@@ -325,5 +362,6 @@ fn finding(sources: &SourceDb, d: Diagnostic) -> Finding {
         span: d.primary.span,
         label: d.primary.message,
         secondary: d.secondary,
+        suppressed: None,
     }
 }

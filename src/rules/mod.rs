@@ -11,6 +11,7 @@ mod lb;
 mod load;
 mod net;
 mod suggest;
+pub mod suppression;
 mod vrrp;
 mod zones;
 
@@ -119,4 +120,6 @@ pub static ALL: &[&dyn Rule] = &[
     &hygiene::cluster_network_mtu_unsupported::ClusterNetworkMtuUnsupported,
     &hygiene::unknown_field::UnknownField,
     &latency::inter_az_latency::InterAzLatency,
+    &suppression::unused_suppression::UnusedSuppression,
+    &suppression::invalid_suppression::InvalidSuppression,
 ];
