@@ -161,6 +161,12 @@ pub struct CheckArgs {
     /// List the findings that inline suppressions cover (human format)
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Report only findings this baseline file does not hold, and list its entries that are fixed
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE (sorted, keyed by rule, file, object and YAML path) and exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Which configuration file applies.
@@ -298,7 +304,18 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     } else {
         args.targets
     };
-    let report = lint_paths(&args.paths, &settings)?;
+    // A baseline that cannot be read stops the run before the scan.
+    let baseline = args.baseline.as_deref().map(report::baseline::read).transpose()?;
+    let mut report = lint_paths(&args.paths, &settings)?;
+    if let Some(path) = &args.write_baseline {
+        let baseline = report::baseline::record(&report);
+        report::baseline::write(&baseline, path)?;
+        writeln!(out, "Recorded {} findings in {}.", baseline.entries.len(), path.display())?;
+        return Ok(ExitStatus::Clean);
+    }
+    if let Some(baseline) = &baseline {
+        report.baseline = Some(report::baseline::apply(&mut report, baseline));
+    }
     for (format, dest) in targets {
         let to_terminal = dest.is_none() && std::io::stdout().is_terminal();
         let color = match args.color {

@@ -13,6 +13,8 @@ pub enum Error {
     UnknownRule(String),
     #[error("{}:{line}:{column}: {message}", path.display())]
     Config { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Invalid { path: PathBuf, line: usize, column: usize, message: String },
     #[error("bad glob `{glob}`: {message}")]
     BadGlob { glob: String, message: String },
     #[error("cannot write `{}`: {source}", path.display())]

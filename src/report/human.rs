@@ -58,6 +58,25 @@ pub fn render(report: &Report, color: bool, options: &Options, out: &mut dyn Wri
             )?;
         }
     }
+    if let Some(b) = &report.baseline {
+        writeln!(
+            out,
+            "baseline: {} known finding{} left out",
+            b.matched,
+            if b.matched == 1 { "" } else { "s" }
+        )?;
+        if !b.fixed.is_empty() {
+            writeln!(
+                out,
+                "baseline: {} entr{} no longer match (fixed; write the baseline again to drop them):",
+                b.fixed.len(),
+                if b.fixed.len() == 1 { "y" } else { "ies" }
+            )?;
+            for e in &b.fixed {
+                writeln!(out, "  {} {}: {}", e.code, e.file, e.message)?;
+            }
+        }
+    }
     let s = &report.summary;
     let mut scanned =
         [plural(s.files, "file"), plural(s.documents, "document"), plural(s.clusters, "cluster")].join(", ");

@@ -17,6 +17,13 @@ pub struct Identity {
     pub path: String,
 }
 
+/// A finding's key: `code:file:object:path`. SARIF fingerprints and baselines use it.
+pub fn key(finding: &super::Finding, sources: &crate::source::SourceDb) -> String {
+    let identity =
+        sources.get(finding.span.file).map(|file| identify(file, finding.span)).unwrap_or_default();
+    format!("{}:{}:{}:{}", finding.code, finding.file, identity.object, identity.path)
+}
+
 /// The identity of the node at `span` in `file`. Only the files holding findings are parsed again
 /// (the loader frees the trees), so this costs nothing on a clean run.
 pub fn identify(file: &SourceFile, span: Span) -> Identity {

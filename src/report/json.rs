@@ -23,6 +23,8 @@ struct Output<'a> {
     /// Findings that inline suppressions cover, each with its suppression.
     suppressed: &'a [Finding],
     summary: &'a Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a super::baseline::Outcome>,
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -33,6 +35,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         findings: &report.findings,
         suppressed: &report.suppressed,
         summary: &report.summary,
+        baseline: report.baseline.as_ref(),
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;
     writeln!(out)

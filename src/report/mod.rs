@@ -1,5 +1,6 @@
 //! The result of a run, with positions resolved, and one module per output format.
 
+pub mod baseline;
 pub mod github;
 pub mod human;
 pub mod identity;
@@ -126,9 +127,21 @@ pub struct Report {
     pub fail_on: Severity,
     /// Codes of the rules that ran, in code order.
     pub rules_checked: Vec<&'static str>,
+    /// What `--baseline` left out and found fixed.
+    pub baseline: Option<baseline::Outcome>,
 }
 
 impl Report {
+    /// Counts the findings again after some were taken out (a baseline).
+    pub fn recount(&mut self) {
+        let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        let (errors, warnings, infos) =
+            (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+        self.summary.errors = errors;
+        self.summary.warnings = warnings;
+        self.summary.infos = infos;
+    }
+
     /// Whether any finding is at or above the fail level.
     pub fn failed(&self) -> bool {
         self.findings.iter().any(|f| f.severity >= self.fail_on)
@@ -341,6 +354,7 @@ pub(crate) fn build(
         summary,
         fail_on: policy.fail_on,
         rules_checked: policy.rules_checked.clone(),
+        baseline: None,
     }
 }
 

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::identity::identify;
+use super::identity::key;
 use super::{Finding, Report};
 use crate::diagnostic::Severity;
 use crate::rules::{self, docs};
@@ -160,17 +160,12 @@ pub fn fingerprints(report: &Report) -> Vec<String> {
         .findings
         .iter()
         .map(|f| {
-            let key = fingerprint(f, &report.sources);
+            let key = key(f, &report.sources);
             let n = seen.entry(key.clone()).or_insert(0);
             *n += 1;
             if *n == 1 { key } else { format!("{key}#{n}") }
         })
         .collect()
-}
-
-fn fingerprint(f: &Finding, sources: &SourceDb) -> String {
-    let identity = sources.get(f.span.file).map(|file| identify(file, f.span)).unwrap_or_default();
-    format!("{}:{}:{}:{}", f.code, f.file, identity.object, identity.path)
 }
 
 #[cfg(test)]
