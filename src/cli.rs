@@ -29,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check manifests (install-config, MachineSets, CPMS, operator configs) for what breaks AZ-loss tolerance
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print the inferred architecture of each cluster, with its evidence and known weak points
     Infer(InferArgs),
     /// Print the keepalived virtual router IDs OpenShift derives from cluster names, and flag collisions
@@ -263,7 +263,7 @@ pub enum ExitStatus {
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
-        Command::Check(args) => check(args, out),
+        Command::Check(args) => check(*args, out),
         Command::Infer(args) => infer(args, out),
         Command::Vrid { names } => vrid(&names, out),
         Command::Rules { format } => list_rules(format, out),
