@@ -40,8 +40,8 @@ pub enum Command {
     },
     /// List the rule catalogue
     Rules {
-        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
-        format: ListFormat,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
     },
     /// Show the effective configuration and where each setting comes from
     Config(ConfigArgs),
@@ -53,6 +53,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
     },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
+    /// A Markdown table, each code linking to its page under docs/rules/
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -439,9 +447,13 @@ fn vrid(names: &[String], out: &mut dyn Write) -> Result<ExitStatus, Error> {
     Ok(if collided { ExitStatus::Findings } else { ExitStatus::Clean })
 }
 
-fn list_rules(format: ListFormat, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+fn list_rules(format: RulesFormat, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let catalogue = rules::catalogue();
-    if let ListFormat::Json = format {
+    if let RulesFormat::Markdown = format {
+        write!(out, "{}", rules::docs::table(catalogue))?;
+        return Ok(ExitStatus::Clean);
+    }
+    if let RulesFormat::Json = format {
         let entries: Vec<_> = catalogue
             .iter()
             .map(|d| {

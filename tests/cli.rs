@@ -216,3 +216,15 @@ fn excludes_skip_walked_files_and_named_ones_only_when_forced() {
     let (code, _) = run_in(&dir.0, &["check", ".", "--exclude", "a[b"]);
     assert_eq!(code, Some(2));
 }
+
+#[test]
+fn rules_as_markdown_link_each_page() {
+    let out = stretchlint(&["rules", "--format", "markdown"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("| code | name | severity | summary |"));
+    assert!(text.contains("| [SL901](docs/rules/SL901.md) | `unused-suppression` | warning |"));
+    let out = stretchlint(&["explain", "SL901", "--format", "markdown"]);
+    let page =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules/SL901.md"));
+    assert_eq!(stdout(&out), page.expect("the page exists"));
+}

@@ -110,27 +110,11 @@ fn catalogue_snapshot() {
     insta::assert_snapshot!(listing);
 }
 
-/// The README's rule table, generated from the catalogue.
-fn rule_table() -> String {
-    let mut table = String::from("| code | name | severity | summary |\n|---|---|---|---|\n");
-    for d in catalogue() {
-        table.push_str(&format!(
-            "| [{}]({}) | `{}` | {} | {} |\n",
-            d.code,
-            rules::docs::page_path(d),
-            d.name,
-            d.severity(),
-            d.summary.trim()
-        ));
-    }
-    table
-}
-
 #[test]
 fn readme_rule_table_is_current() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
-    let table = rule_table();
+    let table = rules::docs::table(catalogue());
     assert!(readme.contains(&table), "README.md's rule table is stale; replace it with:\n{table}");
 }
 

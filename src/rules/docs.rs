@@ -46,3 +46,19 @@ pub fn page(d: &Descriptor) -> String {
     }
     out
 }
+
+/// The catalogue as a Markdown table, each code linking to its page (the README holds it).
+pub fn table(catalogue: &[Descriptor]) -> String {
+    let mut table = String::from("| code | name | severity | summary |\n|---|---|---|---|\n");
+    for d in catalogue {
+        table.push_str(&format!(
+            "| [{}]({}) | `{}` | {} | {} |\n",
+            d.code,
+            page_path(d),
+            d.name,
+            d.severity().as_str(),
+            d.summary.trim()
+        ));
+    }
+    table
+}
