@@ -67,7 +67,7 @@ impl Config {
         let lines = LineIndex::new(text);
         let at = |span: Span, message: String| {
             let pos = lines.line_col(text, span.start as usize);
-            Error::Config { path: path.to_path_buf(), line: pos.line, column: pos.column, message }
+            Error::Invalid { path: path.to_path_buf(), line: pos.line, column: pos.column, message }
         };
         let parsed = yaml::parse(FileId(0), text);
         if let Some(err) = parsed.errors.first() {
@@ -216,7 +216,7 @@ mod tests {
     #[test]
     fn errors_have_a_line_and_column() {
         let err = |text: &str| match parse(text) {
-            Err(Error::Config { line, column, message, .. }) => (line, column, message),
+            Err(Error::Invalid { line, column, message, .. }) => (line, column, message),
             other => panic!("{other:?}"),
         };
         let (line, column, message) = err("ignore: [SL405]\nfail-on: sometimes\n");
