@@ -6,18 +6,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::TempDir;
+use common::{TempDir, stretchlint_in};
 use serde_json::Value;
-
-fn stretchlint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stretchlint"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run stretchlint")
-}
 
 fn broken() -> String {
     let path =
@@ -33,13 +25,13 @@ fn json(out: &Output) -> Value {
 fn a_repository_with_findings_adopts_a_baseline() {
     let dir = TempDir::new("baseline");
     dir.write("prod/install-config.yaml", broken());
-    let wrote = stretchlint(&["check", ".", "--write-baseline", "baseline.json"], &dir.0);
+    let wrote = stretchlint_in(&["check", ".", "--write-baseline", "baseline.json"], &dir.0);
     assert_eq!(wrote.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&wrote.stdout).contains("Recorded 6 findings in baseline.json"));
     let first = std::fs::read_to_string(dir.0.join("baseline.json")).unwrap();
 
     // Sorted and stable: a second recording is byte for byte the same.
-    stretchlint(&["check", ".", "--write-baseline", "baseline.json"], &dir.0);
+    stretchlint_in(&["check", ".", "--write-baseline", "baseline.json"], &dir.0);
     assert_eq!(std::fs::read_to_string(dir.0.join("baseline.json")).unwrap(), first);
     let recorded: Value = serde_json::from_str(&first).unwrap();
     let keys: Vec<&str> =
@@ -50,7 +42,7 @@ fn a_repository_with_findings_adopts_a_baseline() {
     assert!(keys.iter().all(|k| !k.contains(":25:") && k.contains(":InstallConfig/broken:$.")), "{keys:?}");
 
     let check = |args: &[&str]| {
-        stretchlint(
+        stretchlint_in(
             &[&["check", ".", "--format", "json", "--baseline", "baseline.json"], args].concat(),
             &dir.0,
         )
@@ -83,7 +75,7 @@ fn a_repository_with_findings_adopts_a_baseline() {
     let fixed_codes: Vec<&str> =
         v["baseline"]["fixed"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert_eq!(fixed_codes, vec!["SL202"]);
-    let human = stretchlint(&["check", ".", "--baseline", "baseline.json"], &dir.0);
+    let human = stretchlint_in(&["check", ".", "--baseline", "baseline.json"], &dir.0);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("baseline: 5 known findings left out"), "{text}");
     assert!(text.contains("baseline: 1 entry no longer match"), "{text}");
@@ -94,13 +86,13 @@ fn a_broken_baseline_is_an_error() {
     let dir = TempDir::new("badbaseline");
     dir.write("prod/install-config.yaml", broken());
     dir.write("baseline.json", "{\n  \"version\": 1,\n  \"entries\": [ { \"key\": 3 } ]\n}\n");
-    let out = stretchlint(&["check", ".", "--baseline", "baseline.json"], &dir.0);
+    let out = stretchlint_in(&["check", ".", "--baseline", "baseline.json"], &dir.0);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("baseline.json:3:"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = stretchlint(&["check", ".", "--baseline", "missing.json"], &dir.0);
+    let out = stretchlint_in(&["check", ".", "--baseline", "missing.json"], &dir.0);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -7,22 +7,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::TempDir;
+use common::{TempDir, stretchlint_in};
 use serde_json::Value;
 use stretchlint::rules::Params;
 use stretchlint::{Settings, lint_paths};
 
 const REPO: &str = "fixtures/config/repo";
-
-fn stretchlint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stretchlint"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run stretchlint")
-}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -54,7 +46,7 @@ fn row(code: &str, severity: &str, folder: &str) -> (String, String, String) {
 
 #[test]
 fn the_nearest_config_applies() {
-    let out = stretchlint(&["check", REPO, "--format", "json"], root());
+    let out = stretchlint_in(&["check", REPO, "--format", "json"], root());
     assert_eq!(out.status.code(), Some(1));
     let mut got = findings(&out);
     got.sort();
@@ -74,12 +66,12 @@ fn the_nearest_config_applies() {
 
 #[test]
 fn isolated_ignores_the_config() {
-    let out = stretchlint(&["check", REPO, "--format", "json", "--isolated"], root());
+    let out = stretchlint_in(&["check", REPO, "--format", "json", "--isolated"], root());
     let got = findings(&out);
     assert_eq!(got.len(), 12, "{got:?}");
     assert!(got.contains(&row("SL202", "error", "legacy")));
     assert!(got.contains(&row("SL104", "error", "prod")));
-    let both = stretchlint(&["check", REPO, "--isolated", "--config", "x.yaml"], root());
+    let both = stretchlint_in(&["check", REPO, "--isolated", "--config", "x.yaml"], root());
     assert_eq!(both.status.code(), Some(2), "--isolated and --config conflict");
 }
 
@@ -90,23 +82,23 @@ fn a_repository_is_brought_to_green_by_config() {
         "prod/install-config.yaml",
         std::fs::read(root().join(REPO).join("clusters/prod/install-config.yaml")).unwrap(),
     );
-    assert_eq!(stretchlint(&["check", "."], &dir.0).status.code(), Some(1));
+    assert_eq!(stretchlint_in(&["check", "."], &dir.0).status.code(), Some(1));
     dir.write(
         ".stretchlint.yaml",
         "select: [SL1]\nfail-on: error\nseverity:\n  SL101: warning\n  SL102: warning\n  SL104: warning\n",
     );
-    let out = stretchlint(&["check", ".", "--format", "json"], &dir.0);
+    let out = stretchlint_in(&["check", ".", "--format", "json"], &dir.0);
     assert_eq!(out.status.code(), Some(0), "{:?}", findings(&out));
     assert!(!findings(&out).is_empty(), "the findings are still shown, below the fail level");
     // The command line still wins over the file.
-    assert_eq!(stretchlint(&["check", ".", "--fail-on", "warning"], &dir.0).status.code(), Some(1));
+    assert_eq!(stretchlint_in(&["check", ".", "--fail-on", "warning"], &dir.0).status.code(), Some(1));
 }
 
 #[test]
 fn an_explicit_config_file_is_used_instead() {
     let dir = TempDir::new("explicit");
     let cfg = dir.write("policy.yaml", "ignore: [SL1, SL2]\n");
-    let out = stretchlint(&["check", REPO, "--format", "json", "--config", cfg.to_str().unwrap()], root());
+    let out = stretchlint_in(&["check", REPO, "--format", "json", "--config", cfg.to_str().unwrap()], root());
     assert_eq!((out.status.code(), findings(&out).len()), (Some(0), 0));
 }
 
@@ -121,7 +113,7 @@ fn a_bad_config_is_an_error_at_its_line_and_column() {
         ("select: [SL1\n", ".stretchlint.yaml:"),
     ] {
         dir.write(".stretchlint.yaml", text);
-        let out = stretchlint(&["check", "."], &dir.0);
+        let out = stretchlint_in(&["check", "."], &dir.0);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{text}: {stderr}");
         assert!(stderr.contains(at), "{text}: {stderr}");
@@ -130,10 +122,10 @@ fn a_bad_config_is_an_error_at_its_line_and_column() {
 
 #[test]
 fn config_show_says_where_each_setting_comes_from() {
-    let out = stretchlint(&["config", "--show", REPO], root());
+    let out = stretchlint_in(&["config", "--show", REPO], root());
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
-    let out = stretchlint(&["config", "--show", REPO, "--isolated"], root());
+    let out = stretchlint_in(&["config", "--show", REPO, "--isolated"], root());
     assert!(String::from_utf8_lossy(&out.stdout).contains("none (--isolated)"));
 }
 

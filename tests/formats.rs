@@ -7,9 +7,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use common::{TempDir, render};
+use common::{TempDir, render, stretchlint_in};
 use serde_json::Value;
 use stretchlint::report::{Format, Options, render_with};
 use stretchlint::{Report, Settings, lint_paths};
@@ -33,14 +32,6 @@ fn lint(path: &str) -> Report {
 
 fn sarif(report: &Report) -> Value {
     serde_json::from_str(&render(report, Format::Sarif)).expect("SARIF is JSON")
-}
-
-fn stretchlint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stretchlint"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run stretchlint")
 }
 
 #[test]
@@ -263,7 +254,7 @@ fn one_run_writes_several_formats() {
     let dir = TempDir::new("paired");
     let sarif_path = dir.0.join("out.sarif");
     let junit_path = dir.0.join("out.xml");
-    let out = stretchlint(
+    let out = stretchlint_in(
         &[
             "check",
             BROKEN,
@@ -296,14 +287,14 @@ fn format_and_output_misuse_is_a_usage_error() {
         &["check", BROKEN, "--format", "json", "--output", "a", "--output", "b"][..],
         &["check", BROKEN, "--format", "json", "--output", "a", "--format", "sarif", "--output", "a"][..],
     ] {
-        let out = stretchlint(args, root());
+        let out = stretchlint_in(args, root());
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
     }
     let dir = TempDir::new("unwritable");
     let target = dir.0.join("missing-folder/out.sarif");
     let out =
-        stretchlint(&["check", BROKEN, "--format", "sarif", "--output", target.to_str().unwrap()], root());
+        stretchlint_in(&["check", BROKEN, "--format", "sarif", "--output", target.to_str().unwrap()], root());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
 }

@@ -19,6 +19,15 @@ pub fn render(report: &Report, format: Format) -> String {
     String::from_utf8(out).expect("utf-8 output")
 }
 
+/// Runs the built binary in `cwd`.
+pub fn stretchlint_in(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_stretchlint"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run stretchlint")
+}
+
 /// A fresh empty folder under the system temp dir, removed on drop.
 pub struct TempDir(pub PathBuf);
 
