@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::Report;
-use super::identity::key;
+use super::identity::keys;
 use crate::error::Error;
 
 pub const VERSION: u32 = 1;
@@ -46,8 +46,9 @@ pub fn record(report: &Report) -> Baseline {
     let mut entries: Vec<Entry> = report
         .findings
         .iter()
-        .map(|f| Entry {
-            key: key(f, &report.sources),
+        .zip(keys(&report.findings, &report.sources))
+        .map(|(f, key)| Entry {
+            key,
             code: f.code.to_owned(),
             file: f.file.clone(),
             message: f.message.clone(),
@@ -94,7 +95,7 @@ pub fn apply(report: &mut Report, baseline: &Baseline) -> Outcome {
     for entry in &baseline.entries {
         left.entry(entry.key.as_str()).or_default().push(entry);
     }
-    let keys: Vec<String> = report.findings.iter().map(|f| key(f, &report.sources)).collect();
+    let keys = keys(&report.findings, &report.sources);
     let mut keep = Vec::with_capacity(keys.len());
     let mut matched = 0;
     for k in &keys {

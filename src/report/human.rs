@@ -95,7 +95,8 @@ pub fn render(report: &Report, color: bool, options: &Options, out: &mut dyn Wri
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `1 file`, `3 files`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 

@@ -2,9 +2,11 @@
 //! to the node inside that object. SARIF fingerprints key on this (with the rule and the file),
 //! never on the line, so that adding a comment above a MachineSet does not reopen its alerts.
 
+use std::collections::HashMap;
+
 use crate::discover::{FileKind, kind};
-use crate::source::{SourceFile, Span};
-use crate::yaml::{self, Node, NodeKind};
+use crate::source::{FileId, SourceDb, SourceFile, Span};
+use crate::yaml::{self, Document, Node, NodeKind};
 
 /// The object a finding is about and the path to its node.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,30 +19,55 @@ pub struct Identity {
     pub path: String,
 }
 
-/// A finding's key: `code:file:object:path`. SARIF fingerprints and baselines use it.
-pub fn key(finding: &super::Finding, sources: &crate::source::SourceDb) -> String {
-    let identity =
-        sources.get(finding.span.file).map(|file| identify(file, finding.span)).unwrap_or_default();
-    format!("{}:{}:{}:{}", finding.code, finding.file, identity.object, identity.path)
+/// Each finding's key, `code:file:object:path`, in order: SARIF fingerprints and baselines use it.
+/// Only the files holding findings are parsed again (the loader frees the trees), each once.
+pub fn keys(findings: &[super::Finding], sources: &SourceDb) -> Vec<String> {
+    let mut prepared: HashMap<FileId, Prepared<'_>> = HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let identity = sources
+                .get(f.span.file)
+                .map(|file| prepared.entry(file.id).or_insert_with(|| prepare(file)).identity(f.span))
+                .unwrap_or_default();
+            format!("{}:{}:{}:{}", f.code, f.file, identity.object, identity.path)
+        })
+        .collect()
 }
 
-/// The identity of the node at `span` in `file`. Only the files holding findings are parsed again
-/// (the loader frees the trees), so this costs nothing on a clean run.
+/// The identity of the node at `span` in `file`.
 pub fn identify(file: &SourceFile, span: Span) -> Identity {
-    let offset = span.start as usize;
+    prepare(file).identity(span)
+}
+
+/// A file made ready for identity lookups: YAML parsed into its documents, other text as is.
+enum Prepared<'a> {
+    Yaml(Vec<Document>),
+    Text(&'a str),
+}
+
+fn prepare(file: &SourceFile) -> Prepared<'_> {
     if kind(&file.path) == Some(FileKind::Yaml) {
-        yaml_identity(file, offset)
+        Prepared::Yaml(yaml::parse(file.id, &file.text).documents)
     } else {
-        text_identity(&file.text, offset)
+        Prepared::Text(&file.text)
     }
 }
 
-fn yaml_identity(file: &SourceFile, offset: usize) -> Identity {
-    let parsed = yaml::parse(file.id, &file.text);
+impl Prepared<'_> {
+    fn identity(&self, span: Span) -> Identity {
+        let offset = span.start as usize;
+        match self {
+            Prepared::Yaml(documents) => yaml_identity(documents, offset),
+            Prepared::Text(text) => text_identity(text, offset),
+        }
+    }
+}
+
+fn yaml_identity(documents: &[Document], offset: usize) -> Identity {
     // The last document starting at or before the offset holds it; a finding in a document that
     // did not parse (SL001) has no identity beyond its file.
-    let Some(doc) = parsed.documents.iter().rev().find(|d| d.root.full_span().start as usize <= offset)
-    else {
+    let Some(doc) = documents.iter().rev().find(|d| d.root.full_span().start as usize <= offset) else {
         return Identity::default();
     };
     if (doc.root.full_span().end as usize) < offset {

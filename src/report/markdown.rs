@@ -5,22 +5,23 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use super::human::plural;
 use super::{Options, Report, cluster_label, cluster_of, github};
 use crate::diagnostic::Severity;
 
 pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &report.summary;
     writeln!(out, "## stretchlint\n")?;
-    let scope = format!("{} ({})", count(s.files, "file"), count(s.clusters, "cluster"));
+    let scope = format!("{} ({})", plural(s.files, "file"), plural(s.clusters, "cluster"));
     if report.findings.is_empty() {
         writeln!(out, "No findings in {scope}.\n")?;
     } else {
         writeln!(
             out,
             "**{}, {}, {}** in {scope}; the run fails on {} and above.\n",
-            count(s.errors, "error"),
-            count(s.warnings, "warning"),
-            count(s.infos, "info"),
+            plural(s.errors, "error"),
+            plural(s.warnings, "warning"),
+            plural(s.infos, "info"),
             report.fail_on
         )?;
     }
@@ -95,10 +96,6 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::i
         writeln!(out)?;
     }
     Ok(())
-}
-
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Text safe inside a table cell: no line breaks, `|` escaped.

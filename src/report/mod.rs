@@ -132,7 +132,7 @@ pub struct Report {
 }
 
 impl Report {
-    /// Counts the findings again after some were taken out (a baseline).
+    /// Counts the findings by severity (again, after a baseline took some out).
     pub fn recount(&mut self) {
         let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
         let (errors, warnings, infos) =
@@ -336,17 +336,14 @@ pub(crate) fn build(
         })
         .collect();
 
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let summary = Summary {
         files: sources.files().iter().filter(|f| f.reported).count(),
         documents,
         clusters: clusters.len(),
-        errors: count(Severity::Error),
-        warnings: count(Severity::Warning),
-        infos: count(Severity::Info),
         suppressed: suppressed.len(),
+        ..Summary::default()
     };
-    Report {
+    let mut report = Report {
         sources,
         clusters,
         findings,
@@ -355,7 +352,9 @@ pub(crate) fn build(
         fail_on: policy.fail_on,
         rules_checked: policy.rules_checked.clone(),
         baseline: None,
-    }
+    };
+    report.recount();
+    report
 }
 
 fn finding(sources: &SourceDb, d: Diagnostic) -> Finding {

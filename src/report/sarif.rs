@@ -10,7 +10,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::identity::key;
+use super::identity::keys;
 use super::{Finding, Report};
 use crate::diagnostic::Severity;
 use crate::rules::{self, docs};
@@ -156,11 +156,9 @@ fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Val
 /// which is stable (findings are sorted by position).
 pub fn fingerprints(report: &Report) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    report
-        .findings
-        .iter()
-        .map(|f| {
-            let key = key(f, &report.sources);
+    keys(&report.findings, &report.sources)
+        .into_iter()
+        .map(|key| {
             let n = seen.entry(key.clone()).or_insert(0);
             *n += 1;
             if *n == 1 { key } else { format!("{key}#{n}") }
