@@ -38,10 +38,15 @@ pub enum Command {
         #[arg(required = true)]
         names: Vec<String>,
     },
+    /// Print the cluster model as JSON: clusters, AZs, per-AZ control plane and workers, networks, L2 domains
+    Model(ModelArgs),
     /// List the rule catalogue
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
+        /// Include the rules of this custom rule pack (folder or file; repeatable)
+        #[arg(long = "rules", value_name = "DIR")]
+        packs: Vec<PathBuf>,
     },
     /// Show the effective configuration and where each setting comes from
     Config(ConfigArgs),
@@ -52,6 +57,9 @@ pub enum Command {
         /// `markdown` prints the rule's documentation page (docs/rules/)
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
+        /// Also look the rule up in this custom rule pack (folder or file; repeatable)
+        #[arg(long = "rules", value_name = "DIR")]
+        packs: Vec<PathBuf>,
     },
 }
 
@@ -155,6 +163,9 @@ pub struct CheckArgs {
     pub fail_on: Option<FailOn>,
     #[command(flatten)]
     pub config: ConfigChoice,
+    /// Load the custom rules of this pack (a folder of rule files, or one file; repeatable)
+    #[arg(long = "rules", value_name = "DIR")]
+    pub packs: Vec<PathBuf>,
     /// Only these rules (codes, names or code prefixes; comma-separated or repeated)
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -216,6 +227,13 @@ pub struct ConfigArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// Files or directories to read
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct InferArgs {
     /// Files or directories to read
     #[arg(default_value = ".")]
@@ -274,8 +292,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Check(args) => check(*args, out),
         Command::Infer(args) => infer(args, out),
         Command::Vrid { names } => vrid(&names, out),
-        Command::Rules { format } => list_rules(format, out),
-        Command::Explain { rule, format } => explain(&rule, format, out),
+        Command::Model(args) => model(&args, out),
+        Command::Rules { format, packs } => list_rules(format, &packs, out),
+        Command::Explain { rule, format, packs } => explain(&rule, format, &packs, out),
         Command::Config(args) => show_config(&args, out),
     }
 }
@@ -300,6 +319,9 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     };
     if let Some(config) = &config {
         settings.apply(config);
+    }
+    for pack in &args.packs {
+        settings.add_rules(rules::custom::load(pack)?);
     }
     let options = report::Options {
         changed_files: changed_files(args.changed_files.as_deref())?,
@@ -447,8 +469,24 @@ fn vrid(names: &[String], out: &mut dyn Write) -> Result<ExitStatus, Error> {
     Ok(if collided { ExitStatus::Findings } else { ExitStatus::Clean })
 }
 
-fn list_rules(format: RulesFormat, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let catalogue = rules::catalogue();
+fn model(args: &ModelArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let json = crate::model_json(&args.paths, &Settings::default())?;
+    serde_json::to_writer_pretty(&mut *out, &json).map_err(std::io::Error::from)?;
+    writeln!(out)?;
+    Ok(ExitStatus::Clean)
+}
+
+/// The built-in rules, then the rules of the packs given.
+fn catalogue_with(packs: &[PathBuf]) -> Result<Vec<Descriptor>, Error> {
+    let mut all = rules::catalogue().to_vec();
+    for pack in packs {
+        all.extend(rules::custom::load(pack)?.iter().map(|r| r.descriptor.clone()));
+    }
+    Ok(all)
+}
+
+fn list_rules(format: RulesFormat, packs: &[PathBuf], out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let catalogue = &catalogue_with(packs)?;
     if let RulesFormat::Markdown = format {
         write!(out, "{}", rules::docs::table(catalogue))?;
         return Ok(ExitStatus::Clean);
@@ -474,8 +512,9 @@ fn list_rules(format: RulesFormat, out: &mut dyn Write) -> Result<ExitStatus, Er
     Ok(ExitStatus::Clean)
 }
 
-fn explain(key: &str, format: ExplainFormat, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let d = rules::find(key).ok_or_else(|| Error::UnknownRule(key.to_owned()))?;
+fn explain(key: &str, format: ExplainFormat, packs: &[PathBuf], out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let catalogue = catalogue_with(packs)?;
+    let d = catalogue.iter().find(|d| d.is_named(key)).ok_or_else(|| Error::UnknownRule(key.to_owned()))?;
     match format {
         ExplainFormat::Text => write!(out, "{}", explain_text(d))?,
         ExplainFormat::Markdown => write!(out, "{}", rules::docs::page(d))?,

@@ -38,6 +38,8 @@ pub struct Config {
     pub require_reason: bool,
     /// Rule-pack folders, absolute.
     pub rules: Vec<PathBuf>,
+    /// The rules of those packs.
+    pub custom: Vec<std::sync::Arc<crate::rules::custom::CustomRule>>,
     pub params: crate::rules::Params,
     /// Top-level key → the line it is set on, for `config --show`.
     pub lines: Vec<(String, usize)>,
@@ -86,6 +88,16 @@ impl Config {
         {
             return Err(at(err.span, err.value));
         }
+        // Packs first: the rule names the other settings use may be theirs.
+        for item in root.get("rules").and_then(Node::as_seq).unwrap_or_default() {
+            let pack = dir.join(item.scalar_text().unwrap_or_default());
+            let rules = crate::rules::custom::load(&pack).map_err(|e| match e {
+                Error::Io { source, .. } => at(item.span, format!("cannot read the rule pack: {source}")),
+                other => other,
+            })?;
+            config.rules.push(pack);
+            config.custom.extend(rules);
+        }
         let rule_list = |node: &Node| -> Result<Vec<String>, Error> {
             let items = node.as_seq().unwrap_or_default();
             items
@@ -129,7 +141,6 @@ impl Config {
                     }
                 }
                 "require-reason" => config.require_reason = value.as_bool().unwrap_or(false),
-                "rules" => config.rules = strings(value).iter().map(|d| dir.join(d)).collect(),
                 "params" => config.params = params(value),
                 _ => {}
             }
@@ -194,7 +205,7 @@ mod tests {
         let config = parse(
             "select: [SL1, SL2, SL3]\nignore: [SL405]\nseverity:\n  SL103: error\n  unknown-field: off\nfail-on: warning\n\
              openshift-version: \"4.16\"\nexclude: [\"legacy/**\"]\nper-path-ignores:\n  \"clusters/lab-*/**\": [SL101]\n\
-             require-reason: true\nrules: [policies/]\nparams:\n  SL103: { min-surviving-workers: 3 }\n  SL601: { warn-ms: 10, error-ms: 50 }\n",
+             require-reason: true\nparams:\n  SL103: { min-surviving-workers: 3 }\n  SL601: { warn-ms: 10, error-ms: 50 }\n",
         );
         let Ok(config) = config else { panic!("{config:?}") };
         assert_eq!(
@@ -207,7 +218,6 @@ mod tests {
         );
         assert_eq!(config.fail_on, Some(Severity::Warning));
         assert_eq!(config.openshift_version, Some((4, 16)));
-        assert_eq!(config.rules, vec![PathBuf::from("/repo/policies/")]);
         assert_eq!(config.params.min_surviving_workers, Some(3));
         assert_eq!(config.params.latency_error_ms, Some(50.0));
         assert_eq!(config.line_of("fail-on"), Some(6));

@@ -63,6 +63,8 @@ pub struct Settings {
     pub params: rules::Params,
     /// The date expired suppressions are judged by; `None`: today.
     pub today: Option<suppress::Date>,
+    /// Rules from custom packs (`--rules`, the configuration's `rules:`).
+    pub custom: Vec<std::sync::Arc<rules::custom::CustomRule>>,
 }
 
 impl Default for Settings {
@@ -80,6 +82,7 @@ impl Default for Settings {
             require_reason: false,
             params: rules::Params::default(),
             today: None,
+            custom: Vec::new(),
         }
     }
 }
@@ -113,6 +116,24 @@ impl Settings {
         params.latency_warn_ms = p.latency_warn_ms.or(params.latency_warn_ms);
         params.latency_error_ms = p.latency_error_ms.or(params.latency_error_ms);
         params.openshift_version = config.openshift_version.or(params.openshift_version);
+        self.add_rules(config.custom.iter().cloned());
+    }
+
+    /// Adds custom rules; a rule loaded twice (a pack named by the configuration and by
+    /// `--rules`) runs once.
+    pub fn add_rules(&mut self, rules: impl IntoIterator<Item = std::sync::Arc<rules::custom::CustomRule>>) {
+        for rule in rules {
+            if !self.custom.iter().any(|r| r.code() == rule.code()) {
+                self.custom.push(rule);
+            }
+        }
+    }
+
+    /// Whether the selection runs a rule.
+    fn runs(&self, code: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|k| rules::matches(code, k)))
+            && !self.ignore.iter().any(|k| rules::matches(code, k))
+            && self.severity_of(code) != Some(None)
     }
 
     fn enabled_rules(&self) -> Result<Vec<&'static dyn rules::Rule>, Error> {
@@ -121,13 +142,7 @@ impl Settings {
                 return Err(Error::UnknownRule(key.clone()));
             }
         }
-        Ok(rules::ALL
-            .iter()
-            .copied()
-            .filter(|r| self.select.is_empty() || self.select.iter().any(|k| rules::matches(r.code(), k)))
-            .filter(|r| !self.ignore.iter().any(|k| rules::matches(r.code(), k)))
-            .filter(|r| self.severity_of(r.code()) != Some(None))
-            .collect())
+        Ok(rules::ALL.iter().copied().filter(|r| self.runs(r.code())).collect())
     }
 
     /// The configured severity of a rule: `Some(None)` when it is off, `None` when not configured.
@@ -144,19 +159,18 @@ impl Settings {
 /// Lints the given files and directories.
 pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Error> {
     let enabled = settings.enabled_rules()?;
-    let excludes = discover::Excludes::new(&settings.exclude, settings.force_exclude)?;
-    let discovered = discover::discover(paths, &excludes, settings.context)?;
-    let loaded = loader::load(&discovered);
-    let model = model::build(loaded.inputs);
-    let inferences: Vec<_> =
-        model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
+    let custom: Vec<&rules::custom::CustomRule> =
+        settings.custom.iter().map(AsRef::as_ref).filter(|r| settings.runs(r.code())).collect();
+    let retain = rules::custom::Retain::for_rules(custom.iter().copied());
+    let analysis = analyse(paths, settings, &retain)?;
+    let (loaded, model, inferences) = (analysis.loaded, analysis.model, analysis.inferences);
     let cx = rules::Context {
         model: &model,
         files: &loaded.files,
         sources: &loaded.sources,
         params: &settings.params,
     };
-    let diagnostics: Vec<Diagnostic> = enabled
+    let mut diagnostics: Vec<Diagnostic> = enabled
         .par_iter()
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
@@ -164,9 +178,57 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
             out
         })
         .collect();
-    let policy = report::Policy::new(settings, enabled.iter().map(|r| r.code()).collect())?;
+    if !custom.is_empty() {
+        let exported = custom
+            .iter()
+            .any(|r| r.target.is_model())
+            .then(|| model::export::export(&model, &inferences, &loaded.sources));
+        let architectures = model
+            .clusters
+            .iter()
+            .zip(&inferences)
+            .flat_map(|(c, inf)| c.files.iter().map(|f| (*f, inf.architecture.id())))
+            .collect();
+        let input = rules::custom::Documents {
+            documents: &loaded.retained,
+            architectures: &architectures,
+            model: exported.as_ref(),
+        };
+        diagnostics.par_extend(custom.par_iter().flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rules::custom::check(rule, &input, &mut out);
+            out
+        }));
+    }
+    let mut checked: Vec<&'static str> = enabled.iter().map(|r| r.code()).collect();
+    checked.extend(custom.iter().map(|r| r.code()));
+    checked.sort_unstable();
+    let policy = report::Policy::new(settings, checked)?;
     let report = report::build(loaded.sources, &model, inferences, diagnostics, loaded.documents, &policy);
     // Freeing the model object by object takes 0.1 s for 2,000 clusters: on every core.
     model.clusters.into_par_iter().for_each(drop);
     Ok(report)
+}
+
+/// The cluster model of the given files and directories, as `stretchlint model` prints it
+/// (`schemas/model.schema.json`).
+pub fn model_json(paths: &[PathBuf], settings: &Settings) -> Result<serde_json::Value, Error> {
+    let analysis = analyse(paths, settings, &rules::custom::Retain::default())?;
+    Ok(model::export::export(&analysis.model, &analysis.inferences, &analysis.loaded.sources).json)
+}
+
+/// The stages before the rules: files read, the model built, each cluster's architecture inferred.
+struct Analysis {
+    loaded: loader::Loaded,
+    model: model::Model,
+    inferences: Vec<arch::Inference>,
+}
+
+fn analyse(paths: &[PathBuf], settings: &Settings, retain: &rules::custom::Retain) -> Result<Analysis, Error> {
+    let excludes = discover::Excludes::new(&settings.exclude, settings.force_exclude)?;
+    let discovered = discover::discover(paths, &excludes, settings.context)?;
+    let mut loaded = loader::load_retaining(&discovered, retain);
+    let model = model::build(std::mem::take(&mut loaded.inputs));
+    let inferences = model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
+    Ok(Analysis { loaded, model, inferences })
 }

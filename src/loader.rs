@@ -9,8 +9,9 @@ use crate::discover::FileKind;
 use crate::inputs::terraform::{self, TerraformFile};
 use crate::inputs::{Input, lb, read_document};
 use crate::model::Located;
+use crate::rules::custom::Retain;
 use crate::source::{FileId, SourceDb, SourceFile};
-use crate::yaml::{self, Parsed};
+use crate::yaml::{self, Node, NodeKind, Parsed};
 
 /// Why a file could not be read as text.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +42,8 @@ pub struct Loaded {
     pub files: Vec<LoadedFile>,
     pub inputs: Vec<Located>,
     pub documents: usize,
+    /// The documents custom rules read (see [`Retain`]), with their file.
+    pub retained: Vec<(FileId, Node)>,
 }
 
 /// Stack for parser threads.
@@ -48,15 +51,21 @@ const PARSER_STACK: usize = 32 << 20;
 
 /// Reads and parses `files` in parallel; ids follow the order of `files`.
 pub fn load(files: &[Discovered]) -> Loaded {
-    let work = || -> Vec<(SourceFile, LoadedFile, Vec<Located>)> {
+    load_retaining(files, &Retain::default())
+}
+
+/// [`load`], keeping a copy of the documents `retain` wants.
+pub fn load_retaining(files: &[Discovered], retain: &Retain) -> Loaded {
+    let work = || -> Vec<(SourceFile, LoadedFile, Vec<Located>, Vec<Node>)> {
         files
             .par_iter()
             .enumerate()
             .map(|(i, d)| {
                 let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-                let (text, file, inputs) = load_one(id, &d.path);
+                let mut kept = Vec::new();
+                let (text, file, inputs) = load_one(id, &d.path, retain, &mut kept);
                 // The line index and display path too: a serial pass over 20,000 files costs 70 ms.
-                (SourceFile::new(id, d.path.clone(), text, d.reported), file, inputs)
+                (SourceFile::new(id, d.path.clone(), text, d.reported), file, inputs, kept)
             })
             .collect()
     };
@@ -67,7 +76,8 @@ pub fn load(files: &[Discovered]) -> Loaded {
         Err(_) => work(),
     };
     let mut loaded = Loaded::default();
-    for (source, file, inputs) in results {
+    for (source, file, inputs, kept) in results {
+        loaded.retained.extend(kept.into_iter().map(|node| (file.id, node)));
         loaded.sources.push(source);
         loaded.documents += file.documents;
         loaded.files.push(file);
@@ -76,7 +86,7 @@ pub fn load(files: &[Discovered]) -> Loaded {
     loaded
 }
 
-fn load_one(id: FileId, path: &Path) -> (String, LoadedFile, Vec<Located>) {
+fn load_one(id: FileId, path: &Path, retain: &Retain, kept: &mut Vec<Node>) -> (String, LoadedFile, Vec<Located>) {
     let file = |parsed: Parsed, problem: Option<ReadProblem>, templated: bool| LoadedFile {
         id,
         documents: parsed.documents.len(),
@@ -145,9 +155,24 @@ fn load_one(id: FileId, path: &Path) -> (String, LoadedFile, Vec<Located>) {
     let count = documents.len();
     let mut found = Vec::new();
     for doc in documents {
+        if !retain.is_empty() {
+            keep(&doc.root, retain, kept);
+        }
         read_document(id, doc.root, &mut found);
     }
     let inputs = found.into_iter().map(|input| Located { dir: dir.clone(), input }).collect();
     let templated = yaml::has_template_markers(&text);
     (text, LoadedFile { documents: count, ..file(parsed, None, templated) }, inputs)
+}
+
+/// Copies the documents custom rules read; a `List`'s items count as documents.
+fn keep(root: &Node, retain: &Retain, out: &mut Vec<Node>) {
+    let is_list = root.get("kind").and_then(Node::as_str).is_some_and(|k| k.ends_with("List"));
+    if let (true, Some(NodeKind::Seq(items))) = (is_list, root.get("items").map(|n| &n.kind)) {
+        for item in items {
+            keep(item, retain, out);
+        }
+    } else if retain.wants(root) {
+        out.push(root.clone());
+    }
 }

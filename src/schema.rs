@@ -16,9 +16,21 @@ pub fn compile(schema: &str) -> Option<Validator> {
 /// Schema errors with the span of the node each one names. An unexpected key is reported at the
 /// key; a missing one (`required`) at the mapping that lacks it.
 pub fn errors(validator: &Validator, root: &Node) -> Vec<Sp<String>> {
-    let instance = to_json(root);
+    check(validator, root, &to_json(root)).into_iter().map(|e| Sp::new(e.message, e.span)).collect()
+}
+
+/// One schema error: the instance path it names, where that is, and what is wrong.
+#[derive(Clone, Debug)]
+pub struct SchemaError {
+    pub pointer: String,
+    pub span: Span,
+    pub message: String,
+}
+
+/// [`errors`] on a tree already turned into JSON (`instance` is `to_json(root)`).
+pub fn check(validator: &Validator, root: &Node, instance: &Value) -> Vec<SchemaError> {
     validator
-        .iter_errors(&instance)
+        .iter_errors(instance)
         .map(|err| {
             let mut pointer = err.instance_path().as_str().to_owned();
             let mut key_of_last = false;
@@ -31,9 +43,31 @@ pub fn errors(validator: &Validator, root: &Node) -> Vec<Sp<String>> {
             let span = locate(root, &pointer, key_of_last);
             let at = err.instance_path().as_str().to_owned();
             let path = if at.is_empty() { "the document".to_owned() } else { format!("`{at}`") };
-            Sp::new(format!("{path}: {}", err.masked()), span)
+            SchemaError { pointer: at, span, message: format!("{path}: {}", err.masked()) }
         })
         .collect()
+}
+
+/// The nodes a JSON pointer passes through, from the root to the deepest one that exists.
+pub fn along<'a>(root: &'a Node, pointer: &str) -> Vec<&'a Node> {
+    let mut out = vec![root];
+    let mut node = root;
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let next = match &node.kind {
+            NodeKind::Map(_) => node.get(&token),
+            NodeKind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => {
+                out.push(n);
+                node = n;
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 /// The node a JSON pointer (RFC 6901) names (its key, for the last token when `key_of_last`),

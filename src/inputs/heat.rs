@@ -246,6 +246,12 @@ fn resolve<'a>(node: &'a Node, params: Option<&'a Node>) -> Resolved<'a> {
     }
 }
 
+/// Whether a node is a call of an intrinsic function (`{get_param: x}`, `{str_replace: …}`),
+/// whose value is known only once the stack is created.
+pub fn is_intrinsic(node: &Node) -> bool {
+    matches!(node.as_map(), Some([(fun, _)]) if fun.as_str().is_some_and(|f| f.starts_with("get_") || INTRINSICS.contains(&f)))
+}
+
 /// Heat intrinsic functions other than `get_*` whose result cannot be read statically.
 const INTRINSICS: [&str; 10] = [
     "str_replace",

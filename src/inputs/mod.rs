@@ -137,6 +137,11 @@ pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
     out.push(input);
 }
 
+/// Whether a document is an install-config.
+pub fn is_install_config_document(root: &Node) -> bool {
+    matches!(classify(root), Class::InstallConfig)
+}
+
 fn is_install_config(root: &Node, api_version: &str) -> bool {
     (api_version.is_empty()
         || INSTALL_CONFIG_VERSIONS.contains(&api_version)

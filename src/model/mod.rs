@@ -8,6 +8,7 @@ pub mod attach;
 mod group;
 pub mod l2;
 mod layout;
+pub mod export;
 pub mod site;
 
 use std::path::PathBuf;

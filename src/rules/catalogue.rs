@@ -1,7 +1,7 @@
 //! Rule descriptors (`rules/<CODE>-<name>.yaml`): the single source for `rules`, `explain`, the
 //! JSON output and the meta-tests.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use serde::Deserialize;
 
@@ -99,7 +99,38 @@ pub fn catalogue() -> &'static [Descriptor] {
     &CATALOGUE
 }
 
-/// The descriptor named by code or name.
+/// The descriptor named by code or name: a built-in rule, else a custom rule loaded in this process.
 pub fn find(key: &str) -> Option<&'static Descriptor> {
-    catalogue().iter().find(|d| d.is_named(key))
+    catalogue().iter().find(|d| d.is_named(key)).or_else(|| {
+        CUSTOM.read().unwrap_or_else(PoisonError::into_inner).iter().copied().find(|d| d.is_named(key))
+    })
+}
+
+/// Custom rules' descriptors, registered as packs are loaded. Findings and the output formats
+/// name rules by `&'static str` codes and look their descriptors up by code, so a custom
+/// descriptor lives as long as the process: one allocation per distinct rule, however often
+/// its pack is loaded.
+static CUSTOM: RwLock<Vec<&'static Descriptor>> = RwLock::new(Vec::new());
+
+/// Every custom descriptor registered so far, in code order.
+pub fn custom() -> Vec<&'static Descriptor> {
+    let mut all = CUSTOM.read().unwrap_or_else(PoisonError::into_inner).clone();
+    all.sort_by(|a, b| a.code.cmp(&b.code));
+    all
+}
+
+/// Registers a custom rule's descriptor. A code or name is one rule for the whole process: the
+/// same descriptor again is the one registered before; a different one with a taken code or
+/// name is refused, with the descriptor that holds it.
+pub fn register(descriptor: Descriptor) -> Result<&'static Descriptor, &'static Descriptor> {
+    if let Some(builtin) = catalogue().iter().find(|d| d.is_named(&descriptor.code) || d.is_named(&descriptor.name)) {
+        return Err(builtin);
+    }
+    let mut custom = CUSTOM.write().unwrap_or_else(PoisonError::into_inner);
+    if let Some(taken) = custom.iter().copied().find(|d| d.is_named(&descriptor.code) || d.is_named(&descriptor.name)) {
+        return if *taken == descriptor { Ok(taken) } else { Err(taken) };
+    }
+    let leaked: &'static Descriptor = Box::leak(Box::new(descriptor));
+    custom.push(leaked);
+    Ok(leaked)
 }

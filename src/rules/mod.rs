@@ -4,6 +4,7 @@
 //! one line in [`ALL`].
 
 mod catalogue;
+pub mod custom;
 pub mod docs;
 mod hygiene;
 mod latency;
@@ -20,7 +21,7 @@ use crate::loader::LoadedFile;
 use crate::model::Model;
 use crate::source::SourceDb;
 
-pub use catalogue::{Descriptor, Examples, catalogue, find, parse as parse_descriptor};
+pub use catalogue::{Descriptor, Examples, catalogue, custom as custom_descriptors, find, parse as parse_descriptor};
 
 /// What a rule sees: the whole model (relational rules compare clusters), every loaded file, and
 /// the thresholds the configuration sets.
@@ -51,9 +52,9 @@ pub fn matches(code: &str, key: &str) -> bool {
         || (key.len() >= 3 && code.get(..key.len()).is_some_and(|prefix| prefix.eq_ignore_ascii_case(key)))
 }
 
-/// Whether `key` names at least one rule.
+/// Whether `key` names at least one rule (built-in, or custom and loaded).
 pub fn matches_any(key: &str) -> bool {
-    ALL.iter().any(|r| matches(r.code(), key))
+    ALL.iter().map(|r| r.code()).chain(custom_descriptors().iter().map(|d| d.code.as_str())).any(|c| matches(c, key))
 }
 
 pub trait Rule: Sync {
