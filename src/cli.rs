@@ -512,7 +512,12 @@ fn list_rules(format: RulesFormat, packs: &[PathBuf], out: &mut dyn Write) -> Re
     Ok(ExitStatus::Clean)
 }
 
-fn explain(key: &str, format: ExplainFormat, packs: &[PathBuf], out: &mut dyn Write) -> Result<ExitStatus, Error> {
+fn explain(
+    key: &str,
+    format: ExplainFormat,
+    packs: &[PathBuf],
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
     let catalogue = catalogue_with(packs)?;
     let d = catalogue.iter().find(|d| d.is_named(key)).ok_or_else(|| Error::UnknownRule(key.to_owned()))?;
     match format {

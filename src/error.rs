@@ -11,7 +11,7 @@ pub enum Error {
     Io { path: PathBuf, source: std::io::Error },
     #[error("unknown rule `{0}` (see `stretchlint rules`)")]
     UnknownRule(String),
-    /// A configuration or baseline file that does not parse or validate, at the position of the problem.
+    /// A configuration, baseline or rule file that does not parse or validate, at the position of the problem.
     #[error("{}:{line}:{column}: {message}", path.display())]
     Invalid { path: PathBuf, line: usize, column: usize, message: String },
     #[error("bad glob `{glob}`: {message}")]

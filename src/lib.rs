@@ -224,11 +224,16 @@ struct Analysis {
     inferences: Vec<arch::Inference>,
 }
 
-fn analyse(paths: &[PathBuf], settings: &Settings, retain: &rules::custom::Retain) -> Result<Analysis, Error> {
+fn analyse(
+    paths: &[PathBuf],
+    settings: &Settings,
+    retain: &rules::custom::Retain,
+) -> Result<Analysis, Error> {
     let excludes = discover::Excludes::new(&settings.exclude, settings.force_exclude)?;
     let discovered = discover::discover(paths, &excludes, settings.context)?;
     let mut loaded = loader::load_retaining(&discovered, retain);
     let model = model::build(std::mem::take(&mut loaded.inputs));
-    let inferences = model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
+    let inferences =
+        model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
     Ok(Analysis { loaded, model, inferences })
 }

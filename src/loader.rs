@@ -86,7 +86,12 @@ pub fn load_retaining(files: &[Discovered], retain: &Retain) -> Loaded {
     loaded
 }
 
-fn load_one(id: FileId, path: &Path, retain: &Retain, kept: &mut Vec<Node>) -> (String, LoadedFile, Vec<Located>) {
+fn load_one(
+    id: FileId,
+    path: &Path,
+    retain: &Retain,
+    kept: &mut Vec<Node>,
+) -> (String, LoadedFile, Vec<Located>) {
     let file = |parsed: Parsed, problem: Option<ReadProblem>, templated: bool| LoadedFile {
         id,
         documents: parsed.documents.len(),

@@ -181,10 +181,14 @@ impl Writer<'_> {
                 let mut out = Map::new();
                 out.insert("name".into(), json!(zone.value));
                 if let Some(members) = &layout.control_plane {
-                    out.insert("controlPlane".into(), json!(members.iter().filter(|m| m.zone == zone.value).count()));
+                    out.insert(
+                        "controlPlane".into(),
+                        json!(members.iter().filter(|m| m.zone == zone.value).count()),
+                    );
                 }
                 if let Some(groups) = &layout.workers {
-                    let workers: i64 = groups.iter().filter(|g| g.zone == zone.value).map(|g| g.replicas).sum();
+                    let workers: i64 =
+                        groups.iter().filter(|g| g.zone == zone.value).map(|g| g.replicas).sum();
                     out.insert("workers".into(), json!(workers));
                 }
                 out.insert("location".into(), self.located(&format!("/zones/{i}"), zone.span));
@@ -263,7 +267,11 @@ impl Writer<'_> {
         for n in &site.networks {
             let domain = |name: Option<&str>, physnet: Option<&String>, span: Span| {
                 let zones = physnet.and_then(|p| site.physnet_zones(p));
-                (name.map(str::to_owned), zones.map(|z| z.iter().map(|z| z.value.clone()).collect::<Vec<_>>()), span)
+                (
+                    name.map(str::to_owned),
+                    zones.map(|z| z.iter().map(|z| z.value.clone()).collect::<Vec<_>>()),
+                    span,
+                )
             };
             let domains = if site.is_routed(n) {
                 site.segments_of(n)
@@ -303,7 +311,10 @@ impl Writer<'_> {
                 insert_known(&mut out, "ha", &r.ha);
                 insert_known(&mut out, "distributed", &r.distributed);
                 if let Some(hints) = r.availability_zone_hints.value() {
-                    out.insert("availabilityZoneHints".into(), json!(hints.iter().map(|h| &h.value).collect::<Vec<_>>()));
+                    out.insert(
+                        "availabilityZoneHints".into(),
+                        json!(hints.iter().map(|h| &h.value).collect::<Vec<_>>()),
+                    );
                 }
                 if let Some(net) = r.external_network.as_ref().and_then(|e| model.site.network(e)) {
                     out.insert("externalNetwork".into(), json!(net.display_name()));
@@ -329,10 +340,11 @@ fn origin(origin: Origin) -> &'static str {
     }
 }
 
-/// Where a cluster is declared: its install-config, else its first Machine API object.
+/// Where a cluster is declared: its install-config's name (or document), else its first
+/// Machine API object.
 fn cluster_span(cluster: &Cluster) -> Option<Span> {
     if let Some(ic) = &cluster.install_config {
-        return Some(ic.root.span);
+        return Some(ic.name.span().unwrap_or(ic.root.span));
     }
     cluster
         .machines

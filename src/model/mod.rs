@@ -5,10 +5,10 @@
 //! of `clusters`; clusters attach to it by network and subnet names, ids and VIP addresses.
 
 pub mod attach;
+pub mod export;
 mod group;
 pub mod l2;
 mod layout;
-pub mod export;
 pub mod site;
 
 use std::path::PathBuf;

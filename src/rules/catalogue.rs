@@ -123,11 +123,15 @@ pub fn custom() -> Vec<&'static Descriptor> {
 /// same descriptor again is the one registered before; a different one with a taken code or
 /// name is refused, with the descriptor that holds it.
 pub fn register(descriptor: Descriptor) -> Result<&'static Descriptor, &'static Descriptor> {
-    if let Some(builtin) = catalogue().iter().find(|d| d.is_named(&descriptor.code) || d.is_named(&descriptor.name)) {
+    if let Some(builtin) =
+        catalogue().iter().find(|d| d.is_named(&descriptor.code) || d.is_named(&descriptor.name))
+    {
         return Err(builtin);
     }
     let mut custom = CUSTOM.write().unwrap_or_else(PoisonError::into_inner);
-    if let Some(taken) = custom.iter().copied().find(|d| d.is_named(&descriptor.code) || d.is_named(&descriptor.name)) {
+    if let Some(taken) =
+        custom.iter().copied().find(|d| d.is_named(&descriptor.code) || d.is_named(&descriptor.name))
+    {
         return if *taken == descriptor { Ok(taken) } else { Err(taken) };
     }
     let leaked: &'static Descriptor = Box::leak(Box::new(descriptor));

@@ -21,7 +21,9 @@ use crate::loader::LoadedFile;
 use crate::model::Model;
 use crate::source::SourceDb;
 
-pub use catalogue::{Descriptor, Examples, catalogue, custom as custom_descriptors, find, parse as parse_descriptor};
+pub use catalogue::{
+    Descriptor, Examples, catalogue, custom as custom_descriptors, find, parse as parse_descriptor,
+};
 
 /// What a rule sees: the whole model (relational rules compare clusters), every loaded file, and
 /// the thresholds the configuration sets.
@@ -54,7 +56,10 @@ pub fn matches(code: &str, key: &str) -> bool {
 
 /// Whether `key` names at least one rule (built-in, or custom and loaded).
 pub fn matches_any(key: &str) -> bool {
-    ALL.iter().map(|r| r.code()).chain(custom_descriptors().iter().map(|d| d.code.as_str())).any(|c| matches(c, key))
+    ALL.iter()
+        .map(|r| r.code())
+        .chain(custom_descriptors().iter().map(|d| d.code.as_str()))
+        .any(|c| matches(c, key))
 }
 
 pub trait Rule: Sync {

@@ -162,7 +162,8 @@ pub fn load(path: &Path) -> Result<Vec<Arc<CustomRule>>, Error> {
 
 /// Reads and compiles one rule file.
 pub fn load_file(path: &Path) -> Result<CustomRule, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     parse(path, &text)
 }
 
@@ -191,16 +192,20 @@ pub fn parse(path: &Path, text: &str) -> Result<CustomRule, Error> {
         serde_json::from_value(crate::schema::to_json(root)).map_err(|e| at(root.span, e.to_string()))?;
     let node_span = |keys: &[&str]| root.path(keys).map_or(root.span, |n| n.span);
     if file.code.starts_with("SL") {
-        return Err(at(node_span(&["code"]), "codes starting with SL are reserved for the built-in rules".into()));
+        return Err(at(
+            node_span(&["code"]),
+            "codes starting with SL are reserved for the built-in rules".into(),
+        ));
     }
     let compile = |key: &str| -> Result<Option<Validator>, Error> {
         let Some(schema) = file.check.get(key) else { return Ok(None) };
-        jsonschema::validator_for(schema)
-            .map(Some)
-            .map_err(|e| at(node_span(&["check", key]), format!("`check.{key}` is not a valid JSON Schema: {e}")))
+        jsonschema::validator_for(schema).map(Some).map_err(|e| {
+            at(node_span(&["check", key]), format!("`check.{key}` is not a valid JSON Schema: {e}"))
+        })
     };
     let when = compile("when")?;
-    let schema = compile("schema")?.ok_or_else(|| at(node_span(&["check"]), "`check.schema` is missing".into()))?;
+    let schema =
+        compile("schema")?.ok_or_else(|| at(node_span(&["check"]), "`check.schema` is missing".into()))?;
     let target = Target::parse(file.check.get("target").and_then(|t| t.as_str()).unwrap_or_default());
     let examples = file.examples.unwrap_or(FileExamples { bad: String::new(), good: String::new() });
     let descriptor = Descriptor {

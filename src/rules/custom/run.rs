@@ -29,7 +29,8 @@ pub fn check(rule: &CustomRule, input: &Documents<'_>, out: &mut Vec<Diagnostic>
                 check_model(rule, model, &model.json, "", None, out);
                 return;
             }
-            let clusters = model.json.get("clusters").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+            let clusters =
+                model.json.get("clusters").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
             for (i, cluster) in clusters.iter().enumerate() {
                 if applies(cluster.pointer("/architecture/id").and_then(Value::as_str)) {
                     let name = cluster.get("name").and_then(Value::as_str);
@@ -101,14 +102,21 @@ fn check_model(
             ("", None) => "the model".to_owned(),
             _ => format!("`{pointer}`"),
         };
-        out.push(finding(rule, span, &format!("{at}: {}", err.masked()), cluster));
+        // The model holds no secrets: a message can show the value, unless it is a whole object.
+        let detail = if err.instance().is_array() || err.instance().is_object() {
+            err.masked().to_string()
+        } else {
+            err.to_string()
+        };
+        out.push(finding(rule, span, &format!("{at}: {detail}"), cluster));
     }
 }
 
 fn finding(rule: &CustomRule, span: crate::source::Span, detail: &str, cluster: Option<&str>) -> Diagnostic {
     let d = rule.descriptor;
     let mut diagnostic =
-        Diagnostic::new(rule.code(), span, format!("{}: {detail}", d.summary.trim_end_matches('.'))).for_cluster(cluster);
+        Diagnostic::new(rule.code(), span, format!("{}: {detail}", d.summary.trim_end_matches('.')))
+            .for_cluster(cluster);
     if !d.fix.trim().is_empty() {
         diagnostic = diagnostic.with_help(d.fix.trim());
     }
