@@ -76,7 +76,7 @@ fn unknown_values_are_left_out_not_null() {
          platform:\n    openstack:\n      zones: [az1, az2, az3]\ncompute:\n  - name: worker\n    replicas: \"{{ workers }}\"\n    \
          platform:\n      openstack:\n        zones: [az1, az2, az3]\nplatform:\n  openstack:\n    cloud: openstack\n",
     );
-    let model = model_json(&[tmp.0.clone()], &Settings::default()).unwrap();
+    let model = model_json(std::slice::from_ref(&tmp.0), &Settings::default()).unwrap();
     assert_valid(&model, "templated replicas");
     let cluster = &model["clusters"][0];
     assert!(cluster.get("workers").is_none(), "the worker layout is unknown: {cluster}");
