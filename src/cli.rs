@@ -11,7 +11,7 @@ use crate::config::{self, Config};
 use crate::diagnostic::Severity;
 use crate::discover::Pattern;
 use crate::error::Error;
-use crate::report::{self, Format, human::display_name};
+use crate::report::{self, Format, human::display_name, human::plural};
 use crate::rules::{self, Descriptor};
 use crate::{Settings, lint_paths, vrrp};
 
@@ -186,6 +186,12 @@ pub struct CheckArgs {
     /// Record today's findings in FILE (sorted, keyed by rule, file, object and YAML path) and exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Apply the safe fixes (SL401 renames, SL102 missing MachineSets), then report what remains
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff without writing anything (exit 1 when there are some)
+    #[arg(long, conflicts_with_all = ["fix", "write_baseline"])]
+    pub diff: bool,
 }
 
 /// Which configuration file applies.
@@ -346,6 +352,31 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     if let Some(baseline) = &baseline {
         report.baseline = Some(report::baseline::apply(&mut report, baseline));
     }
+    if args.diff {
+        let plan = crate::fix::plan(&report);
+        write!(out, "{}", crate::fix::diff(&plan))?;
+        note(&format!(
+            "{} fixable in {}; apply with --fix",
+            plural(plan.fixed, "finding"),
+            plural(plan.changes.len(), "file")
+        ));
+        return Ok(if plan.changes.is_empty() { ExitStatus::Clean } else { ExitStatus::Findings });
+    }
+    if args.fix {
+        let plan = crate::fix::plan(&report);
+        if !plan.changes.is_empty() {
+            crate::fix::apply(&plan)?;
+            report = lint_paths(&args.paths, &settings)?;
+            if let Some(baseline) = &baseline {
+                report.baseline = Some(report::baseline::apply(&mut report, baseline));
+            }
+        }
+        note(&format!(
+            "Fixed {} ({} written).",
+            plural(plan.fixed, "finding"),
+            plural(plan.changes.len(), "file")
+        ));
+    }
     for (format, dest) in targets {
         let to_terminal = dest.is_none() && std::io::stdout().is_terminal();
         let color = match args.color {
@@ -467,6 +498,11 @@ fn vrid(names: &[String], out: &mut dyn Write) -> Result<ExitStatus, Error> {
         }
     }
     Ok(if collided { ExitStatus::Findings } else { ExitStatus::Clean })
+}
+
+/// A line for the person at the terminal, kept out of the report on standard output.
+fn note(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
 }
 
 fn model(args: &ModelArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {

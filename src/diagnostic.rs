@@ -49,6 +49,23 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Name of the cluster the finding is about, when it is about one.
     pub cluster: Option<String>,
+    /// An edit that resolves the finding without changing anything else (`check --fix`).
+    pub fix: Option<Fix>,
+}
+
+/// A safe fix: what it does, and the edits that do it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fix {
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Replace the text at a span of a scanned file.
+    Replace { span: Span, text: String },
+    /// Write a new file (never over an existing one).
+    Create { path: std::path::PathBuf, content: String },
 }
 
 impl Diagnostic {
@@ -61,6 +78,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             cluster: None,
+            fix: None,
         }
     }
 
@@ -82,6 +100,11 @@ impl Diagnostic {
 
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
+        self
+    }
+
+    pub fn with_fix(mut self, description: impl Into<String>, edits: Vec<Edit>) -> Self {
+        self.fix = Some(Fix { description: description.into(), edits });
         self
     }
 

@@ -18,6 +18,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
+pub mod fix;
 pub mod inputs;
 pub mod loader;
 pub mod model;

@@ -125,6 +125,7 @@ mod tests {
             label: String::new(),
             secondary: Vec::new(),
             suppressed: None,
+            fix: None,
         }
     }
 

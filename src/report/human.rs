@@ -146,7 +146,7 @@ impl Rendered {
                 ));
             }
         }
-        let help = match (&f.help, elsewhere.is_empty()) {
+        let mut help = match (&f.help, elsewhere.is_empty()) {
             (h, true) => h.clone(),
             (h, false) => Some(format!(
                 "{}see also:\n{}",
@@ -154,6 +154,10 @@ impl Rendered {
                 elsewhere.join("\n")
             )),
         };
+        if let Some(fix) = &f.fix {
+            let line = format!("safe fix (--fix): {}", fix.description);
+            help = Some(help.map_or_else(|| line.clone(), |h| format!("{h}\n{line}")));
+        }
         Self {
             // The location leads: with labels far apart miette draws several snippets, and only the
             // first line names the primary position unambiguously.

@@ -47,6 +47,9 @@ pub struct Finding {
     /// The inline suppression that covers it, when it is suppressed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<SuppressedBy>,
+    /// What `check --fix` would do about it.
+    #[serde(skip)]
+    pub fix: Option<crate::diagnostic::Fix>,
 }
 
 /// An inline suppression that covers a finding.
@@ -376,5 +379,6 @@ fn finding(sources: &SourceDb, d: Diagnostic) -> Finding {
         label: d.primary.message,
         secondary: d.secondary,
         suppressed: None,
+        fix: d.fix,
     }
 }

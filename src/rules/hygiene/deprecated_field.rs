@@ -8,9 +8,9 @@
 use ipnet::IpNet;
 
 use super::locate::{self, quote};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit};
 use crate::rules::{Context, declare_rule};
-use crate::yaml::Node;
+use crate::yaml::{Node, NodeKind};
 
 declare_rule!(DeprecatedField, "SL401", "SL401-deprecated-field.yaml", check);
 
@@ -19,6 +19,47 @@ struct Found<'a> {
     key: &'a Node,
     message: String,
     help: String,
+    /// The safe fix: a rename whose value carries over.
+    fix: Option<(String, Vec<Edit>)>,
+}
+
+impl<'a> Found<'a> {
+    fn new(key: &'a Node, message: String, help: String) -> Self {
+        Found { key, message, help, fix: None }
+    }
+}
+
+/// Renames `key` to `new`, its one-line scalar value carried over, wrapped in `open`/`close`
+/// (`[`, `]` where the new key is a list). A block or multi-line value would need re-indenting:
+/// no fix then.
+fn rename(
+    cx: &Context<'_>,
+    key: &Node,
+    value: &Node,
+    new: &str,
+    (open, close): (&str, &str),
+) -> Option<(String, Vec<Edit>)> {
+    if matches!(value.kind, NodeKind::Null | NodeKind::Map(_) | NodeKind::Seq(_)) {
+        return None;
+    }
+    let text = locate::inline(cx, value)?;
+    if text.starts_with(['|', '>']) {
+        return None;
+    }
+    let old = key.as_str()?;
+    let span = value.full_span();
+    let mut edits = vec![Edit::Replace { span: key.span, text: new.to_owned() }];
+    if !open.is_empty() {
+        edits.push(Edit::Replace {
+            span: crate::source::Span { end: span.start, ..span },
+            text: open.to_owned(),
+        });
+        edits.push(Edit::Replace {
+            span: crate::source::Span { start: span.end, ..span },
+            text: close.to_owned(),
+        });
+    }
+    Some((format!("rename `{old}` to `{new}: {open}{text}{close}`"), edits))
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -33,12 +74,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             provider_spec(cx, &provider, &mut found);
         }
         for f in found {
-            out.push(
-                Diagnostic::new("SL401", f.key.span, f.message)
-                    .with_label("deprecated")
-                    .with_help(f.help)
-                    .for_cluster(Some(&cluster.name)),
-            );
+            let mut d = Diagnostic::new("SL401", f.key.span, f.message)
+                .with_label("deprecated")
+                .with_help(f.help)
+                .for_cluster(Some(&cluster.name));
+            if let Some((description, edits)) = f.fix {
+                d = d.with_fix(description, edits);
+            }
+            out.push(d);
         }
     }
 }
@@ -105,7 +148,14 @@ fn platform<'a>(cx: &Context<'_>, root: &'a Node, out: &mut Vec<Found<'a>>) {
             ),
             _ => continue,
         };
-        out.push(Found { key, message, help });
+        let fix = match name {
+            "lbFloatingIP" if !has("apiFloatingIP") => rename(cx, key, value, "apiFloatingIP", ("", "")),
+            "apiVIP" | "ingressVIP" if !has(&format!("{name}s")) => {
+                rename(cx, key, value, &format!("{name}s"), ("[", "]"))
+            }
+            _ => None,
+        };
+        out.push(Found { fix, ..Found::new(key, message, help) });
     }
 }
 
@@ -114,19 +164,18 @@ fn pools<'a>(cx: &Context<'_>, root: &'a Node, out: &mut Vec<Found<'a>>) {
     for pool in locate::pools(root) {
         let Some(rv) = pool.node.get("rootVolume") else { continue };
         let Some((key, value)) = rv.entry("type") else { continue };
-        let help = if rv.get("types").is_some_and(|t| !t.is_null()) {
+        let has_types = rv.get("types").is_some_and(|t| !t.is_null());
+        let help = if has_types {
             "delete it: `types` is set, and the installer refuses `type` and `types` together".to_owned()
         } else {
             format!("write `types: [{}]` instead", quote(cx, value, "<type>"))
         };
-        out.push(Found {
-            key,
-            message: format!(
-                "`{}` is deprecated: volume types are the list `rootVolume.types` (one entry, or one per zone)",
-                pool.key_path("rootVolume.type")
-            ),
-            help,
-        });
+        let message = format!(
+            "`{}` is deprecated: volume types are the list `rootVolume.types` (one entry, or one per zone)",
+            pool.key_path("rootVolume.type")
+        );
+        let fix = if has_types { None } else { rename(cx, key, value, "types", ("[", "]")) };
+        out.push(Found { fix, ..Found::new(key, message, help) });
     }
 }
 
@@ -137,12 +186,14 @@ fn networking<'a>(cx: &Context<'_>, root: &'a Node, out: &mut Vec<Found<'a>>) {
     for (key, value) in entries(Some(net)) {
         let Some(name) = key.as_str() else { continue };
         let v = quote(cx, value, "<value>");
-        let (new, written) = match name {
-            "machineCIDR" => ("machineNetwork", format!("machineNetwork: [{{cidr: {v}}}]")),
-            "serviceCIDR" => ("serviceNetwork", format!("serviceNetwork: [{v}]")),
-            "type" => ("networkType", format!("networkType: {v}")),
+        let (new, written, wrap) = match name {
+            "machineCIDR" => {
+                ("machineNetwork", format!("machineNetwork: [{{cidr: {v}}}]"), Some(("[{cidr: ", "}]")))
+            }
+            "serviceCIDR" => ("serviceNetwork", format!("serviceNetwork: [{v}]"), Some(("[", "]"))),
+            "type" => ("networkType", format!("networkType: {v}"), Some(("", ""))),
             "clusterNetworks" => {
-                ("clusterNetwork", format!("clusterNetwork: [{}]", cluster_entries(cx, value)))
+                ("clusterNetwork", format!("clusterNetwork: [{}]", cluster_entries(cx, value)), None)
             }
             _ => continue,
         };
@@ -158,7 +209,8 @@ fn networking<'a>(cx: &Context<'_>, root: &'a Node, out: &mut Vec<Found<'a>>) {
                 format!("write `{written}` instead"),
             )
         };
-        out.push(Found { key, message, help });
+        let fix = wrap.filter(|_| !has(new)).and_then(|wrap| rename(cx, key, value, new, wrap));
+        out.push(Found { fix, ..Found::new(key, message, help) });
     }
     for list in ["clusterNetwork", "clusterNetworks"] {
         for (i, entry) in net.get(list).and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
@@ -176,13 +228,10 @@ fn networking<'a>(cx: &Context<'_>, root: &'a Node, out: &mut Vec<Found<'a>>) {
                     }
                 }
             };
-            out.push(Found {
-                key,
-                message: format!(
-                    "`networking.{list}[{i}].hostSubnetLength` is deprecated: the per-node subnet size is `hostPrefix`"
-                ),
-                help,
-            });
+            let message = format!(
+                "`networking.{list}[{i}].hostSubnetLength` is deprecated: the per-node subnet size is `hostPrefix`"
+            );
+            out.push(Found::new(key, message, help));
         }
     }
 }
@@ -236,7 +285,7 @@ fn provider_spec<'a>(cx: &Context<'_>, provider: &locate::ProviderNode<'a>, out:
             ),
             _ => continue,
         };
-        out.push(Found { key, message, help });
+        out.push(Found::new(key, message, help));
     }
     if let Some((key, value)) = spec.get("rootVolume").and_then(|rv| rv.entry("sourceUUID")) {
         let help = if spec.get("image").is_some_and(|i| !i.is_null()) {
@@ -244,23 +293,18 @@ fn provider_spec<'a>(cx: &Context<'_>, provider: &locate::ProviderNode<'a>, out:
         } else {
             format!("write `image: {}` at the top of the providerSpec instead", quote(cx, value, "<image>"))
         };
-        out.push(Found {
-            key,
-            message: format!(
-                "`rootVolume.sourceUUID` in the providerSpec of {owner} is deprecated: the image comes from `image`"
-            ),
-            help,
-        });
+        let message = format!(
+            "`rootVolume.sourceUUID` in the providerSpec of {owner} is deprecated: the image comes from `image`"
+        );
+        out.push(Found::new(key, message, help));
     }
     for (i, net) in spec.get("networks").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
         if let Some((key, _)) = net.entry("fixedIp") {
-            out.push(Found {
+            out.push(Found::new(
                 key,
-                message: format!(
-                    "`networks[{i}].fixedIp` in the providerSpec of {owner} is deprecated and silently ignored"
-                ),
-                help: "delete it: choose the subnet with `subnets`, or pin an address with `ports[].fixedIPs[].ipAddress` (on a Machine, not a MachineSet)".to_owned(),
-            });
+                format!("`networks[{i}].fixedIp` in the providerSpec of {owner} is deprecated and silently ignored"),
+                "delete it: choose the subnet with `subnets`, or pin an address with `ports[].fixedIPs[].ipAddress` (on a Machine, not a MachineSet)".to_owned(),
+            ));
         }
         if let Some((key, value)) = net.get("filter").and_then(|f| f.entry("id")) {
             let help = if net.get("uuid").is_some_and(|u| !u.is_null()) {
@@ -268,13 +312,10 @@ fn provider_spec<'a>(cx: &Context<'_>, provider: &locate::ProviderNode<'a>, out:
             } else {
                 format!("write `uuid: {}` on this network entry instead", quote(cx, value, "<network id>"))
             };
-            out.push(Found {
-                key,
-                message: format!(
-                    "`networks[{i}].filter.id` in the providerSpec of {owner} is deprecated: the network id is `uuid`"
-                ),
-                help,
-            });
+            let message = format!(
+                "`networks[{i}].filter.id` in the providerSpec of {owner} is deprecated: the network id is `uuid`"
+            );
+            out.push(Found::new(key, message, help));
         }
     }
 }

@@ -6,7 +6,7 @@
 //! zones leave the third with none. Compact clusters (no compute replicas at all) are exempt, and
 //! an unknown layout (templated replicas or zones) keeps the rule silent.
 
-use super::{az_display, flow_list, named_pools, per_az_text, tally, yaml_scalar};
+use super::{az_display, flow_list, machineset_copy, named_pools, per_az_text, tally, yaml_scalar};
 use crate::diagnostic::Diagnostic;
 use crate::inputs::machine_api::ProviderSpec;
 use crate::inputs::{Field, MachineObject};
@@ -133,10 +133,11 @@ fn from_machine_sets(
         format!("no worker MachineSet places workers in {az}; worker replicas per AZ: {}", covered(groups)),
     )
     .with_label(format!("the worker MachineSets cover {}, not {az}", covered_names(groups)));
-    let help = match template {
-        Some((t, m)) => copy_help(cx, cluster, t, m, az, nth),
-        None => None,
-    };
+    let plan = template.and_then(|(t, m)| copy_plan(cx, cluster, t, m, az, nth));
+    if let Some((description, edits)) = plan.as_ref().and_then(|p| machineset_copy::fix(cx, p, az)) {
+        diag = diag.with_fix(description, edits);
+    }
+    let help = plan.as_ref().map(|p| copy_help(cx, p, az));
     diag = diag.with_help(help.unwrap_or_else(|| {
         format!(
             "add a worker MachineSet with `availabilityZone: {}` (and `rootVolume.availabilityZone`, `serverGroupName`) and at least 1 replica",
@@ -146,21 +147,36 @@ fn from_machine_sets(
     Some(diag)
 }
 
-/// The fields to change when copying the template MachineSet to `az`.
-fn copy_help(
+/// What a copy of the template MachineSet for `az` changes.
+pub(super) struct CopyPlan<'a> {
+    pub(super) template: &'a MachineObject,
+    /// The template's AZ.
+    pub(super) zone: &'a str,
+    pub(super) replicas: i64,
+    pub(super) name: &'a str,
+    pub(super) new_name: String,
+    pub(super) server_group: Option<String>,
+    /// The Cinder AZ for `rootVolume.availabilityZone`, when the template has a root volume.
+    pub(super) volume_zone: Option<Option<String>>,
+    /// The subnet of `az`'s segment, when the workers sit on a routed provider network.
+    pub(super) routed_subnet: Option<String>,
+    /// AZ → subnet of the existing worker MachineSets, when they differ per AZ.
+    pub(super) per_az_subnets: Vec<(&'a str, &'a str)>,
+}
+
+fn copy_plan<'a>(
     cx: &Context<'_>,
-    cluster: &Cluster,
-    t: &WorkerGroup,
-    m: &MachineObject,
+    cluster: &'a Cluster,
+    t: &'a WorkerGroup,
+    m: &'a MachineObject,
     az: &str,
     nth: usize,
-) -> Option<String> {
+) -> Option<CopyPlan<'a>> {
     let name = m.name.value()?;
     let provider = m.provider.as_ref()?;
-    let new_name = bumped_name(cluster, name, az, nth);
     let role = m.role.value().map_or("worker", String::as_str);
     let infra = cluster.infra_id.as_deref().or(m.infra_id.value().map(String::as_str));
-    let group = match (provider.server_group_name.value(), infra) {
+    let server_group = match (provider.server_group_name.value(), infra) {
         // Keep the user's naming when the group is named after the template's AZ.
         (Some(g), _) if !t.zone.is_empty() && g.ends_with(&format!("-{}", t.zone)) => {
             g.strip_suffix(t.zone.as_str()).map(|stem| format!("{stem}{az}"))
@@ -169,66 +185,83 @@ fn copy_help(
         (_, Some(infra)) => Some(format!("{infra}-{role}-{az}")),
         _ => None,
     };
+    let mut per_az_subnets: Vec<(&str, &str)> = Vec::new();
+    for m in cluster.machine_sets().filter(|m| !m.is_master()) {
+        let Some(p) = &m.provider else { continue };
+        if let (Some(z), Some(subnet)) = (p.availability_zone.value(), p.subnets.first())
+            && !per_az_subnets.iter().any(|(seen, _)| seen == z)
+        {
+            per_az_subnets.push((z.as_str(), subnet.value.as_str()));
+        }
+    }
+    let distinct = per_az_subnets.iter().any(|(_, s)| per_az_subnets.first().is_some_and(|(_, f)| f != s));
+    Some(CopyPlan {
+        template: m,
+        zone: &t.zone,
+        replicas: t.replicas,
+        name,
+        new_name: bumped_name(cluster, name, az, nth),
+        server_group,
+        volume_zone: provider.root_volume.as_ref().map(|_| cinder_az(cluster, az)),
+        routed_subnet: routed_subnet_for(cx, provider, az),
+        per_az_subnets: if distinct { per_az_subnets } else { Vec::new() },
+    })
+}
+
+/// The fields to change when copying the template MachineSet to `az`.
+fn copy_help(cx: &Context<'_>, plan: &CopyPlan<'_>, az: &str) -> String {
+    let new_name = &plan.new_name;
     let mut lines = vec![
         "metadata:".to_owned(),
-        format!("  name: {}", yaml_scalar(&new_name)),
+        format!("  name: {}", yaml_scalar(new_name)),
         "spec:".to_owned(),
-        format!("  replicas: {}", t.replicas),
+        format!("  replicas: {}", plan.replicas),
         "  selector:".to_owned(),
         "    matchLabels:".to_owned(),
-        format!("      machine.openshift.io/cluster-api-machineset: {}", yaml_scalar(&new_name)),
+        format!("      machine.openshift.io/cluster-api-machineset: {}", yaml_scalar(new_name)),
         "  template:".to_owned(),
         "    metadata:".to_owned(),
         "      labels:".to_owned(),
-        format!("        machine.openshift.io/cluster-api-machineset: {}", yaml_scalar(&new_name)),
+        format!("        machine.openshift.io/cluster-api-machineset: {}", yaml_scalar(new_name)),
         "    spec:".to_owned(),
         "      providerSpec:".to_owned(),
         "        value:".to_owned(),
         format!("          availabilityZone: {}", yaml_scalar(az)),
     ];
-    if provider.root_volume.is_some() {
+    if let Some(volume_zone) = &plan.volume_zone {
         lines.push("          rootVolume:".to_owned());
-        match cinder_az(cluster, az) {
-            Some(v) => lines.push(format!("            availabilityZone: {}", yaml_scalar(&v))),
+        match volume_zone {
+            Some(v) => lines.push(format!("            availabilityZone: {}", yaml_scalar(v))),
             None => lines.push(format!(
                 "            availabilityZone: {}  # the Cinder AZ that serves {az}",
                 yaml_scalar(az)
             )),
         }
     }
-    if let Some(group) = group {
-        lines.push(format!("          serverGroupName: {}", yaml_scalar(&group)));
+    if let Some(group) = &plan.server_group {
+        lines.push(format!("          serverGroupName: {}", yaml_scalar(group)));
     }
     // Workers on a routed provider network: the new MachineSet goes on the segment of `az`.
-    let routed_subnet = routed_subnet_for(cx, provider, az);
-    if let Some(subnet) = &routed_subnet {
+    if let Some(subnet) = &plan.routed_subnet {
         lines.push("          networks:".to_owned());
         lines.push("            - subnets:".to_owned());
         lines.push(format!("                - filter: {{name: {}}}", yaml_scalar(subnet)));
     }
     let mut help = format!(
-        "copy MachineSet `{name}` ({}) to a new one for {az} and change these fields:\n{}",
-        cx.sources.display(m.file),
+        "copy MachineSet `{}` ({}) to a new one for {az} and change these fields:\n{}",
+        plan.name,
+        cx.sources.display(plan.template.file),
         lines.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
     );
     // Worker MachineSets in different AZs on different subnets: the new one needs az's subnet.
-    let mut per_az: Vec<(&str, &str)> = Vec::new();
-    for m in cluster.machine_sets().filter(|m| !m.is_master()) {
-        let Some(p) = &m.provider else { continue };
-        if let (Some(z), Some(subnet)) = (p.availability_zone.value(), p.subnets.first())
-            && !per_az.iter().any(|(seen, _)| seen == z)
-        {
-            per_az.push((z.as_str(), subnet.value.as_str()));
-        }
-    }
-    let distinct = per_az.iter().any(|(_, s)| per_az.first().is_some_and(|(_, f)| f != s));
-    if distinct && routed_subnet.is_none() {
-        let list = per_az.iter().map(|(z, s)| format!("{z}: `{s}`")).collect::<Vec<_>>().join(", ");
+    if !plan.per_az_subnets.is_empty() && plan.routed_subnet.is_none() {
+        let list =
+            plan.per_az_subnets.iter().map(|(z, s)| format!("{z}: `{s}`")).collect::<Vec<_>>().join(", ");
         help.push_str(&format!(
             "\nand point `networks[].subnets` at the subnet of {az}: the workers use one subnet per AZ ({list})"
         ));
     }
-    Some(help)
+    help
 }
 
 /// The subnet of `az`'s segment, when the template's subnet belongs to a routed network whose
@@ -261,7 +294,7 @@ fn bumped_name(cluster: &Cluster, name: &str, az: &str, nth: usize) -> String {
     }
 }
 
-fn split_index(name: &str) -> Option<(&str, u64)> {
+pub(super) fn split_index(name: &str) -> Option<(&str, u64)> {
     let (prefix, index) = name.rsplit_once('-')?;
     Some((prefix, index.parse().ok()?))
 }

@@ -2,6 +2,7 @@
 
 pub mod affinity_server_group;
 pub mod control_plane_not_spread;
+mod machineset_copy;
 pub mod machineset_zone_undeclared;
 pub mod missing_per_az_machineset;
 pub mod root_volume_az_missing;
