@@ -38,6 +38,10 @@ pub enum Command {
         #[arg(required = true)]
         names: Vec<String>,
     },
+    /// Scan many repositories with the auditor's settings into one report (json, jsonl, csv, markdown)
+    Audit(Box<AuditArgs>),
+    /// Combine `audit --format jsonl` outputs (the shards of one audit) into any audit report format
+    Merge(MergeArgs),
     /// Print the cluster model as JSON: clusters, AZs, per-AZ control plane and workers, networks, L2 domains
     Model(ModelArgs),
     /// List the rule catalogue
@@ -89,24 +93,35 @@ impl Cli {
         let mut command = Self::command();
         let matches = command.try_get_matches_from_mut(args)?;
         let mut cli = Self::from_arg_matches(&matches)?;
-        if let (Command::Check(check), Some(sub)) = (&mut cli.command, matches.subcommand_matches("check")) {
-            check.targets = pair_outputs(sub, &check.format, &check.output)
-                .map_err(|message| command.error(ErrorKind::ArgumentConflict, message))?;
+        let conflict = |message: String| command.error(ErrorKind::ArgumentConflict, message);
+        match (&mut cli.command, matches.subcommand()) {
+            (Command::Check(check), Some(("check", sub))) => {
+                check.targets = pair_outputs(sub, &check.format, &check.output).map_err(conflict)?;
+            }
+            (Command::Audit(audit), Some(("audit", sub))) => {
+                audit.report.targets =
+                    pair_outputs(sub, &audit.report.format, &audit.report.output).map_err(conflict)?;
+            }
+            (Command::Merge(merge), Some(("merge", sub))) => {
+                merge.report.targets =
+                    pair_outputs(sub, &merge.report.format, &merge.report.output).map_err(conflict)?;
+            }
+            _ => {}
         }
         Ok(cli)
     }
 }
 
-fn pair_outputs(
+fn pair_outputs<F: Copy + Default>(
     matches: &ArgMatches,
-    formats: &[OutputFormat],
+    formats: &[F],
     outputs: &[PathBuf],
-) -> Result<Vec<(OutputFormat, Option<PathBuf>)>, String> {
+) -> Result<Vec<(F, Option<PathBuf>)>, String> {
     let positions = |id: &str| matches.indices_of(id).map(Iterator::collect::<Vec<_>>).unwrap_or_default();
     let (format_at, output_at) = (positions("format"), positions("output"));
-    let mut targets: Vec<(OutputFormat, Option<PathBuf>)> = formats.iter().map(|f| (*f, None)).collect();
+    let mut targets: Vec<(F, Option<PathBuf>)> = formats.iter().map(|f| (*f, None)).collect();
     if targets.is_empty() {
-        targets.push((OutputFormat::Human, None));
+        targets.push((F::default(), None));
     }
     for (at, path) in output_at.iter().zip(outputs) {
         // The last `--format` before this `--output`; with no `--format` at all, the default one.
@@ -163,15 +178,8 @@ pub struct CheckArgs {
     pub fail_on: Option<FailOn>,
     #[command(flatten)]
     pub config: ConfigChoice,
-    /// Load the custom rules of this pack (a folder of rule files, or one file; repeatable)
-    #[arg(long = "rules", value_name = "DIR")]
-    pub packs: Vec<PathBuf>,
-    /// Only these rules (codes, names or code prefixes; comma-separated or repeated)
-    #[arg(long, value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Leave out these rules (codes, names or code prefixes; comma-separated or repeated)
-    #[arg(long, value_delimiter = ',')]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleChoice,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Read only the files named, not the rest of their cluster (relational rules then see less)
@@ -192,6 +200,20 @@ pub struct CheckArgs {
     /// Print the safe fixes as a unified diff without writing anything (exit 1 when there are some)
     #[arg(long, conflicts_with_all = ["fix", "write_baseline"])]
     pub diff: bool,
+}
+
+/// Which rules run.
+#[derive(Clone, Debug, Default, Args)]
+pub struct RuleChoice {
+    /// Load the custom rules of this pack (a folder of rule files, or one file; repeatable)
+    #[arg(long = "rules", value_name = "DIR")]
+    pub packs: Vec<PathBuf>,
+    /// Only these rules (codes, names or code prefixes; comma-separated or repeated)
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Leave out these rules (codes, names or code prefixes; comma-separated or repeated)
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
 }
 
 /// Which configuration file applies.
@@ -233,6 +255,66 @@ pub struct ConfigArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Repositories to scan, each as one repository
+    pub roots: Vec<PathBuf>,
+    /// Scan every git repository (a folder holding `.git`) below DIR
+    #[arg(long, value_name = "DIR")]
+    pub repos_under: Vec<PathBuf>,
+    /// Scan only the repositories whose path hashes to K modulo N (K counts from 0)
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::audit::Shard>,
+    /// Apply each repository's `.stretchlint.yaml` and inline suppressions (ignored by default)
+    #[arg(long)]
+    pub honour_repo_config: bool,
+    /// The auditor's configuration file (rules, severities, packs); never a repository's own
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleChoice,
+    /// Exit 1 when a finding is at or above this severity (default: exit 0 whatever is found,
+    /// so that a batch engine does not retry an audit that worked)
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub report: AuditReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// `audit --format jsonl` outputs
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: AuditReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditReportArgs {
+    /// Report format; repeat it to write several (default: markdown)
+    #[arg(long, value_enum)]
+    pub format: Vec<AuditFormat>,
+    /// Write the `--format` just before this flag to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    #[arg(skip)]
+    pub targets: Vec<(AuditFormat, Option<PathBuf>)>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// One document: provenance, every repository with its clusters and findings, estate totals
+    Json,
+    /// A provenance line, then one line per repository as it finishes (for sharding and `merge`)
+    Jsonl,
+    /// One row per finding
+    Csv,
+    /// An executive summary
+    #[default]
+    Markdown,
+}
+
+#[derive(Debug, Args)]
 pub struct ModelArgs {
     /// Files or directories to read
     #[arg(default_value = ".")]
@@ -248,9 +330,10 @@ pub struct InferArgs {
     pub format: ListFormat,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// Each finding with its source lines, then the clusters and a summary
+    #[default]
     Human,
     /// One versioned JSON object (the stable contract)
     Json,
@@ -277,6 +360,16 @@ pub enum FailOn {
     Info,
 }
 
+impl FailOn {
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -298,6 +391,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Check(args) => check(*args, out),
         Command::Infer(args) => infer(args, out),
         Command::Vrid { names } => vrid(&names, out),
+        Command::Audit(args) => audit(*args, out),
+        Command::Merge(args) => merge(args, out),
         Command::Model(args) => model(&args, out),
         Command::Rules { format, packs } => list_rules(format, &packs, out),
         Command::Explain { rule, format, packs } => explain(&rule, format, &packs, out),
@@ -308,14 +403,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
 fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let config = args.config.load(&args.paths)?;
     let fail_on = match args.fail_on {
-        Some(FailOn::Error) => Severity::Error,
-        Some(FailOn::Warning) => Severity::Warning,
-        Some(FailOn::Info) => Severity::Info,
+        Some(level) => level.severity(),
         None => config.as_ref().and_then(|c| c.fail_on).unwrap_or(Severity::Error),
     };
     let mut settings = Settings {
-        select: args.select,
-        ignore: args.ignore,
+        select: args.rules.select,
+        ignore: args.rules.ignore,
         fail_on,
         exclude: args.exclude.iter().map(|g| Pattern::from_cwd(g)).collect(),
         force_exclude: args.force_exclude,
@@ -326,7 +419,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     if let Some(config) = &config {
         settings.apply(config);
     }
-    for pack in &args.packs {
+    for pack in &args.rules.packs {
         settings.add_rules(rules::custom::load(pack)?);
     }
     let options = report::Options {
@@ -498,6 +591,178 @@ fn vrid(names: &[String], out: &mut dyn Write) -> Result<ExitStatus, Error> {
         }
     }
     Ok(if collided { ExitStatus::Findings } else { ExitStatus::Clean })
+}
+
+fn audit(args: AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let mut settings = Settings {
+        select: args.rules.select,
+        ignore: args.rules.ignore,
+        fail_on: args.fail_on.map_or(Severity::Error, FailOn::severity),
+        ..Settings::default()
+    };
+    if let Some(path) = &args.config {
+        settings.apply(&Config::load(path)?);
+    }
+    for pack in &args.rules.packs {
+        settings.add_rules(rules::custom::load(pack)?);
+    }
+    let mut repos: Vec<crate::audit::Repo> = args
+        .roots
+        .iter()
+        .map(|dir| crate::audit::Repo { dir: dir.clone(), name: crate::source::display_path(dir) })
+        .collect();
+    for dir in &args.repos_under {
+        repos.extend(crate::audit::discover(dir)?);
+    }
+    if repos.is_empty() {
+        return Err(Error::Usage("no repository to audit: name one or give --repos-under DIR".to_owned()));
+    }
+    if let Some(shard) = args.shard {
+        repos.retain(|r| shard.holds(&r.name));
+    }
+    let provenance = crate::audit::provenance(&settings, args.honour_repo_config);
+    let targets = audit_targets(args.report);
+    let mut writers = open_targets(&targets)?;
+    // jsonl streams: its header now, each repository as it finishes; the other formats need all.
+    let streamed = |f: &AuditFormat| *f == AuditFormat::Jsonl;
+    for (format, writer) in &mut writers {
+        if streamed(format) {
+            crate::audit::formats::jsonl_header(&provenance, writer.get(out))?;
+        }
+    }
+    let keep = targets.iter().any(|(f, _)| !streamed(f));
+    let mut audit = crate::audit::Audit { provenance, repos: Vec::new() };
+    let scan = crate::audit::Scan { settings: &settings, honour_repo_config: args.honour_repo_config };
+    let mut failed = false;
+    crate::audit::run(&repos, &scan, |repo| {
+        failed |= repo.findings.iter().any(|f| f.severity >= settings.fail_on);
+        for (format, writer) in &mut writers {
+            if streamed(format) {
+                let w = writer.get(out);
+                crate::audit::formats::jsonl_repo(&repo, w)?;
+                w.flush()?;
+            }
+        }
+        if keep {
+            audit.repos.push(repo);
+        }
+        Ok(())
+    })?;
+    audit.sort();
+    for (format, writer) in &mut writers {
+        if !streamed(format) {
+            write_audit(&audit, *format, writer.get(out))?;
+        }
+        writer.finish()?;
+    }
+    Ok(if failed && args.fail_on.is_some() { ExitStatus::Findings } else { ExitStatus::Clean })
+}
+
+fn merge(args: MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let mut merged: Option<crate::audit::Audit> = None;
+    for path in &args.files {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let part = crate::audit::formats::read_jsonl(path, &text)?;
+        match &mut merged {
+            None => merged = Some(part),
+            Some(all) => {
+                let (a, b) = (&all.provenance, &part.provenance);
+                if (&a.version, &a.rules_hash, &a.config_hash) != (&b.version, &b.rules_hash, &b.config_hash)
+                {
+                    return Err(Error::Usage(format!(
+                        "{} comes from another audit (version, rules or configuration differ): shards of one audit only",
+                        path.display()
+                    )));
+                }
+                // The audit started when its first shard did.
+                if b.started < a.started {
+                    all.provenance.started = b.started.clone();
+                }
+                all.repos.extend(part.repos);
+            }
+        }
+    }
+    let Some(mut audit) = merged else { return Ok(ExitStatus::Clean) };
+    audit.sort();
+    let twice = audit.repos.windows(2).find(|w| w.first().map(|r| &r.path) == w.get(1).map(|r| &r.path));
+    if let Some(w) = twice {
+        let path = w.first().map(|r| r.path.clone()).unwrap_or_default();
+        return Err(Error::Usage(format!("repository `{path}` is in two inputs: they overlap")));
+    }
+    let targets = audit_targets(args.report);
+    for (format, writer) in &mut open_targets(&targets)? {
+        match format {
+            AuditFormat::Jsonl => {
+                let w = writer.get(out);
+                crate::audit::formats::jsonl_header(&audit.provenance, w)?;
+                for repo in &audit.repos {
+                    crate::audit::formats::jsonl_repo(repo, w)?;
+                }
+            }
+            other => write_audit(&audit, *other, writer.get(out))?,
+        }
+        writer.finish()?;
+    }
+    Ok(ExitStatus::Clean)
+}
+
+fn audit_targets(report: AuditReportArgs) -> Vec<(AuditFormat, Option<PathBuf>)> {
+    if report.targets.is_empty() {
+        let formats = if report.format.is_empty() { vec![AuditFormat::default()] } else { report.format };
+        formats.into_iter().map(|f| (f, None)).collect()
+    } else {
+        report.targets
+    }
+}
+
+fn write_audit(audit: &crate::audit::Audit, format: AuditFormat, w: &mut dyn Write) -> std::io::Result<()> {
+    use crate::audit::formats;
+    match format {
+        AuditFormat::Json => formats::json(audit, w),
+        AuditFormat::Jsonl => {
+            formats::jsonl_header(&audit.provenance, w)?;
+            audit.repos.iter().try_for_each(|r| formats::jsonl_repo(r, w))
+        }
+        AuditFormat::Csv => formats::csv(audit, w),
+        AuditFormat::Markdown => formats::markdown(audit, w),
+    }
+}
+
+/// Standard output, or a file created for one report.
+enum Target {
+    Stdout,
+    File { path: PathBuf, file: std::io::BufWriter<std::fs::File> },
+}
+
+impl Target {
+    fn get<'a>(&'a mut self, out: &'a mut dyn Write) -> &'a mut dyn Write {
+        match self {
+            Target::Stdout => out,
+            Target::File { file, .. } => file,
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), Error> {
+        match self {
+            Target::Stdout => Ok(()),
+            Target::File { path, file } => {
+                file.flush().map_err(|source| Error::Write { path: path.clone(), source })
+            }
+        }
+    }
+}
+
+fn open_targets<F: Copy>(targets: &[(F, Option<PathBuf>)]) -> Result<Vec<(F, Target)>, Error> {
+    targets
+        .iter()
+        .map(|(format, dest)| match dest {
+            None => Ok((*format, Target::Stdout)),
+            Some(path) => std::fs::File::create(path)
+                .map(|f| (*format, Target::File { path: path.clone(), file: std::io::BufWriter::new(f) }))
+                .map_err(|source| Error::Write { path: path.clone(), source }),
+        })
+        .collect()
 }
 
 /// A line for the person at the terminal, kept out of the report on standard output.

@@ -18,6 +18,9 @@ pub enum Error {
     BadGlob { glob: String, message: String },
     #[error("cannot write `{}`: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    /// A command line that cannot be run as given.
+    #[error("{0}")]
+    Usage(String),
     #[error("cannot write the report: {0}")]
     Output(#[from] std::io::Error),
 }

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod arch;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

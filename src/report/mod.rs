@@ -106,7 +106,7 @@ pub struct ClusterReport {
     pub summary: &'static str,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub files: usize,
     pub documents: usize,

@@ -1,0 +1,258 @@
+//! Audit reports: `json` (one document), `jsonl` (a provenance line, then one line per
+//! repository as it finishes: the streaming and sharding format), `csv` (one row per finding) and
+//! `markdown` (an executive summary). `merge` reads `jsonl` back.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Audit, Provenance, RepoResult};
+use crate::Severity;
+use crate::error::Error;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Counts over the whole estate.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub repos: usize,
+    /// Repositories that could not be scanned.
+    pub failed: usize,
+    pub clusters: usize,
+    pub files: usize,
+    pub documents: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+    /// Architecture id → clusters.
+    pub architectures: BTreeMap<String, usize>,
+    /// Rule code → findings.
+    pub rules: BTreeMap<String, usize>,
+}
+
+pub fn totals(audit: &Audit) -> Totals {
+    let mut t = Totals { repos: audit.repos.len(), ..Totals::default() };
+    for r in &audit.repos {
+        t.failed += usize::from(r.error.is_some());
+        t.clusters += r.clusters.len();
+        t.files += r.summary.files;
+        t.documents += r.summary.documents;
+        t.errors += r.summary.errors;
+        t.warnings += r.summary.warnings;
+        t.infos += r.summary.infos;
+        t.suppressed += r.summary.suppressed;
+        for c in &r.clusters {
+            *t.architectures.entry(c.architecture.clone()).or_default() += 1;
+        }
+        for f in &r.findings {
+            *t.rules.entry(f.code.clone()).or_default() += 1;
+        }
+    }
+    t
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: u32,
+    kind: &'static str,
+    provenance: &'a Provenance,
+    repos: &'a [RepoResult],
+    totals: Totals,
+}
+
+pub fn json(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        kind: "audit",
+        provenance: &audit.provenance,
+        repos: &audit.repos,
+        totals: totals(audit),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// One line of a `jsonl` report.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Line {
+    Provenance(Provenance),
+    Repo(Box<RepoResult>),
+}
+
+pub fn jsonl_header(provenance: &Provenance, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &Line::Provenance(provenance.clone()))?;
+    writeln!(out)
+}
+
+pub fn jsonl_repo(repo: &RepoResult, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &Line::Repo(Box::new(repo.clone())))?;
+    writeln!(out)
+}
+
+/// Reads a `jsonl` report; a line that is not one is an error at its line number.
+pub fn read_jsonl(path: &std::path::Path, text: &str) -> Result<Audit, Error> {
+    let mut audit = Audit::default();
+    let mut seen_provenance = false;
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let invalid =
+            |message: String| Error::Invalid { path: path.to_path_buf(), line: i + 1, column: 1, message };
+        match serde_json::from_str::<Line>(line).map_err(|e| invalid(format!("not an audit line: {e}")))? {
+            Line::Provenance(p) => {
+                if seen_provenance {
+                    return Err(invalid("a second provenance line".to_owned()));
+                }
+                audit.provenance = p;
+                seen_provenance = true;
+            }
+            Line::Repo(r) => audit.repos.push(*r),
+        }
+    }
+    if !seen_provenance {
+        return Err(Error::Invalid {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: "no provenance line: not the jsonl output of `stretchlint audit`".to_owned(),
+        });
+    }
+    Ok(audit)
+}
+
+pub fn csv(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "repo,commit,cluster,architecture,code,rule,severity,file,line,column,message")?;
+    for r in &audit.repos {
+        for f in &r.findings {
+            let architecture = f
+                .cluster
+                .as_ref()
+                .and_then(|name| r.clusters.iter().find(|c| &c.name == name))
+                .map_or("", |c| c.architecture.as_str());
+            let row = [
+                r.path.as_str(),
+                r.commit.as_deref().unwrap_or(""),
+                f.cluster.as_deref().unwrap_or(""),
+                architecture,
+                &f.code,
+                &f.rule,
+                f.severity.as_str(),
+                &f.file,
+                &f.line.to_string(),
+                &f.column.to_string(),
+                &f.message,
+            ];
+            writeln!(out, "{}", row.iter().map(|cell| csv_cell(cell)).collect::<Vec<_>>().join(","))?;
+        }
+    }
+    Ok(())
+}
+
+/// RFC 4180 quoting; a cell a spreadsheet would run as a formula gets a leading `'`.
+fn csv_cell(cell: &str) -> String {
+    let cell =
+        if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() };
+    if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell }
+}
+
+/// Rules about surviving the loss of an AZ: placement (SL1xx), network (SL2xx), load
+/// balancers and VRRP (SL3xx) and latency (SL6xx).
+fn is_resilience_rule(code: &str) -> bool {
+    ["SL1", "SL2", "SL3", "SL6"].iter().any(|p| code.starts_with(p))
+}
+
+pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
+    let t = totals(audit);
+    let p = &audit.provenance;
+    writeln!(out, "# stretchlint audit\n")?;
+    writeln!(
+        out,
+        "{} {} · rules `{}` · config `{}` · started {}\n",
+        p.tool, p.version, p.rules_hash, p.config_hash, p.started
+    )?;
+    writeln!(
+        out,
+        "**{} repositories** ({} could not be scanned), **{} clusters**, {} files: **{} errors**, {} warnings, {} infos{}.\n",
+        t.repos,
+        t.failed,
+        t.clusters,
+        t.files,
+        t.errors,
+        t.warnings,
+        t.infos,
+        if t.suppressed > 0 { format!(", {} suppressed", t.suppressed) } else { String::new() }
+    )?;
+
+    writeln!(out, "## Clusters per architecture\n\n| architecture | clusters |\n|---|---:|")?;
+    for (arch, n) in &t.architectures {
+        writeln!(out, "| `{arch}` | {n} |")?;
+    }
+
+    // Clusters with at least one error from an AZ-resilience rule cannot promise to survive the
+    // loss of any one AZ.
+    let mut at_risk: BTreeMap<String, (usize, std::collections::BTreeSet<(String, String)>)> =
+        BTreeMap::new();
+    for r in &audit.repos {
+        for f in r.findings.iter().filter(|f| f.severity == Severity::Error && is_resilience_rule(&f.code)) {
+            let entry = at_risk.entry(format!("{} {}", f.code, f.rule)).or_default();
+            entry.0 += 1;
+            entry.1.insert((r.path.clone(), f.cluster.clone().unwrap_or_default()));
+        }
+    }
+    let risky: std::collections::BTreeSet<(String, String)> =
+        at_risk.values().flat_map(|(_, c)| c.iter().cloned()).collect();
+    writeln!(
+        out,
+        "\n## AZ resilience\n\n{} of {} clusters have no error from an AZ-resilience rule (placement, network, load balancers, latency).\n",
+        t.clusters.saturating_sub(risky.len()),
+        t.clusters
+    )?;
+    if !at_risk.is_empty() {
+        writeln!(out, "| rule | errors | clusters |\n|---|---:|---:|")?;
+        for (rule, (errors, clusters)) in &at_risk {
+            writeln!(out, "| {rule} | {errors} | {} |", clusters.len())?;
+        }
+    }
+
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    for f in audit.repos.iter().flat_map(|r| &r.findings) {
+        names.insert(&f.code, &f.rule);
+    }
+    let mut top: Vec<(&String, &usize)> = t.rules.iter().collect();
+    top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    writeln!(out, "\n## Top rules\n\n| rule | findings |\n|---|---:|")?;
+    for (code, n) in top.iter().take(10) {
+        writeln!(out, "| {code} {} | {n} |", names.get(code.as_str()).unwrap_or(&""))?;
+    }
+
+    let mut worst: Vec<&RepoResult> =
+        audit.repos.iter().filter(|r| r.summary.errors + r.summary.warnings > 0).collect();
+    worst.sort_by(|a, b| {
+        (b.summary.errors, b.summary.warnings)
+            .cmp(&(a.summary.errors, a.summary.warnings))
+            .then(a.path.cmp(&b.path))
+    });
+    writeln!(
+        out,
+        "\n## Worst repositories\n\n| repository | errors | warnings | clusters |\n|---|---:|---:|---:|"
+    )?;
+    for r in worst.iter().take(10) {
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            r.path,
+            r.summary.errors,
+            r.summary.warnings,
+            r.clusters.len()
+        )?;
+    }
+    let failed: Vec<&RepoResult> = audit.repos.iter().filter(|r| r.error.is_some()).collect();
+    if !failed.is_empty() {
+        writeln!(out, "\n## Not scanned\n")?;
+        for r in failed {
+            writeln!(out, "- `{}`: {}", r.path, r.error.as_deref().unwrap_or_default())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! `stretchlint audit` over a generated estate: every report format, repository configuration
+//! ignored unless asked for, shards that partition the estate and merge back to the unsharded
+//! report byte for byte (timestamps aside).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::{TempDir, stretchlint_in};
+use serde_json::Value;
+
+const TREES: [&str; 5] = [
+    "fixtures/architectures/ipi-rpn-stretched-l2",
+    "fixtures/architectures/ipi-overlay-fip",
+    "fixtures/architectures/upi-rpn-external-lb",
+    "fixtures/architectures/overlay-haproxy",
+    "fixtures/clusters/broken-stretch",
+];
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `count` repositories under `estate/`, each a git repository holding one or two example trees.
+fn estate(count: usize) -> TempDir {
+    let tmp = TempDir::new("audit");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for i in 0..count {
+        let repo = tmp.0.join(format!("estate/team-{}/repo-{i:02}", i % 3));
+        std::fs::create_dir_all(repo.join(".git/refs/heads")).unwrap();
+        std::fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        std::fs::write(repo.join(".git/refs/heads/main"), format!("{:040x}\n", i + 1)).unwrap();
+        for (j, tree) in TREES.iter().enumerate().filter(|(j, _)| *j == i % 5 || (i % 4 == 0 && *j == 4)) {
+            copy_tree(&root.join(tree), &repo.join(format!("clusters/c{j}")));
+        }
+    }
+    tmp
+}
+
+fn run(args: &[&str], dir: &Path) -> String {
+    let out = stretchlint_in(args, dir);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The report with the start time left out (the only part two runs of one audit may differ in).
+fn without_timestamps(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.find("\"started\"") {
+            Some(i) => format!("{}\"started\": <time>", &l[..i]),
+            None => l.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_report_format_describes_the_same_estate() {
+    let tmp = estate(12);
+    let json: Value =
+        serde_json::from_str(&run(&["audit", "--repos-under", "estate", "--format", "json"], &tmp.0))
+            .unwrap();
+    let repos = json["repos"].as_array().unwrap();
+    assert_eq!(repos.len(), 12);
+    assert_eq!(repos[0]["path"], "team-0/repo-00");
+    assert_eq!(repos[0]["commit"], format!("{:040x}", 1));
+    let findings: usize = repos.iter().map(|r| r["findings"].as_array().unwrap().len()).sum();
+    let totals = &json["totals"];
+    assert_eq!(totals["repos"], 12);
+    assert_eq!(
+        totals["errors"].as_u64().unwrap()
+            + totals["warnings"].as_u64().unwrap()
+            + totals["infos"].as_u64().unwrap(),
+        findings as u64
+    );
+    assert!(totals["architectures"]["overlay-haproxy"].as_u64().unwrap() >= 2);
+    assert!(findings > 0, "the broken cluster has findings");
+    let first = &repos.iter().find(|r| !r["findings"].as_array().unwrap().is_empty()).unwrap()["findings"][0];
+    assert!(
+        first["file"].as_str().unwrap().starts_with("clusters/"),
+        "files are relative to the repository: {first}"
+    );
+    for key in ["version", "rules_hash", "config_hash", "started"] {
+        assert!(json["provenance"][key].is_string(), "provenance has {key}");
+    }
+
+    let jsonl = run(&["audit", "--repos-under", "estate", "--format", "jsonl"], &tmp.0);
+    let lines: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 13, "a provenance line and one line per repository");
+    assert!(lines[0].get("provenance").is_some());
+
+    let csv = run(&["audit", "--repos-under", "estate", "--format", "csv"], &tmp.0);
+    assert_eq!(csv.lines().count(), findings + 1, "a header and one row per finding");
+    assert!(
+        csv.starts_with("repo,commit,cluster,architecture,code,rule,severity,file,line,column,message\n")
+    );
+    assert!(csv.lines().nth(1).unwrap().starts_with("team-0/repo-00,"));
+
+    let markdown = run(&["audit", "--repos-under", "estate"], &tmp.0);
+    for heading in
+        ["## Clusters per architecture", "## AZ resilience", "## Top rules", "## Worst repositories"]
+    {
+        assert!(markdown.contains(heading), "{heading}");
+    }
+    // The provenance line (version, hashes, time) changes with every rule edit: not snapshotted.
+    let (provenance, rest) = markdown.split_once("\n\n").and_then(|(_, r)| r.split_once("\n\n")).unwrap();
+    assert!(provenance.contains("rules `") && provenance.contains("started 20"), "{provenance}");
+    insta::assert_snapshot!("audit_markdown", rest);
+}
+
+#[test]
+fn repository_configuration_is_ignored_unless_honoured() {
+    let tmp = estate(1);
+    let repo = tmp.0.join("estate/team-0/repo-00");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters/broken-stretch"),
+        &repo.join("clusters/broken"),
+    );
+    std::fs::write(repo.join(".stretchlint.yaml"), "ignore: [SL1]\n").unwrap();
+    let codes = |args: &[&str]| -> BTreeSet<String> {
+        let json: Value = serde_json::from_str(&run(args, &tmp.0)).unwrap();
+        json["repos"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let audited = codes(&["audit", "estate/team-0/repo-00", "--format", "json"]);
+    assert!(audited.contains("SL101"), "the repository's config does not silence the auditor: {audited:?}");
+    let honoured = codes(&["audit", "estate/team-0/repo-00", "--honour-repo-config", "--format", "json"]);
+    assert!(!honoured.iter().any(|c| c.starts_with("SL1")), "{honoured:?}");
+    assert!(honoured.contains("SL202"));
+}
+
+#[test]
+fn shards_partition_the_estate_and_merge_back_to_the_unsharded_report() {
+    let tmp = estate(16);
+    let whole = run(&["audit", "--repos-under", "estate", "--format", "json"], &tmp.0);
+    let mut seen: Vec<String> = Vec::new();
+    let mut parts = Vec::new();
+    for k in 0..4 {
+        let part = format!("part-{k}.jsonl");
+        run(
+            &[
+                "audit",
+                "--repos-under",
+                "estate",
+                "--shard",
+                &format!("{k}/4"),
+                "--format",
+                "jsonl",
+                "--output",
+                &part,
+            ],
+            &tmp.0,
+        );
+        let text = std::fs::read_to_string(tmp.0.join(&part)).unwrap();
+        for line in text.lines().skip(1) {
+            let v: Value = serde_json::from_str(line).unwrap();
+            seen.push(v["repo"]["path"].as_str().unwrap().to_owned());
+        }
+        parts.push(part);
+    }
+    let distinct: BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(seen.len(), 16, "no repository twice: {seen:?}");
+    assert_eq!(distinct.len(), 16, "every repository once");
+
+    let mut args = vec!["merge"];
+    args.extend(parts.iter().map(String::as_str));
+    args.extend(["--format", "json"]);
+    let merged = run(&args, &tmp.0);
+    assert_eq!(without_timestamps(&merged), without_timestamps(&whole));
+
+    let overlap = stretchlint_in(&["merge", &parts[0], &parts[0]], &tmp.0);
+    assert_eq!(overlap.status.code(), Some(2), "overlapping shards are refused");
+}
