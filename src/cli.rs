@@ -42,6 +42,13 @@ pub enum Command {
     Audit(Box<AuditArgs>),
     /// Combine `audit --format jsonl` outputs (the shards of one audit) into any audit report format
     Merge(MergeArgs),
+    /// Print the repository names (arguments, else lines of standard input) that `audit --shard K/N` scans
+    Shard {
+        /// K/N, K counting from 0
+        shard: crate::audit::Shard,
+        /// Repository paths as the audit names them (relative to `--repos-under`)
+        names: Vec<String>,
+    },
     /// Print the cluster model as JSON: clusters, AZs, per-AZ control plane and workers, networks, L2 domains
     Model(ModelArgs),
     /// List the rule catalogue
@@ -393,6 +400,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Vrid { names } => vrid(&names, out),
         Command::Audit(args) => audit(*args, out),
         Command::Merge(args) => merge(args, out),
+        Command::Shard { shard, names } => list_shard(shard, names, out),
         Command::Model(args) => model(&args, out),
         Command::Rules { format, packs } => list_rules(format, &packs, out),
         Command::Explain { rule, format, packs } => explain(&rule, format, &packs, out),
@@ -703,6 +711,24 @@ fn merge(args: MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             other => write_audit(&audit, *other, writer.get(out))?,
         }
         writer.finish()?;
+    }
+    Ok(ExitStatus::Clean)
+}
+
+fn list_shard(
+    shard: crate::audit::Shard,
+    names: Vec<String>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let names = if names.is_empty() {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+        text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    } else {
+        names
+    };
+    for name in names.iter().filter(|n| shard.holds(n)) {
+        writeln!(out, "{name}")?;
     }
     Ok(ExitStatus::Clean)
 }

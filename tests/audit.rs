@@ -186,3 +186,110 @@ fn shards_partition_the_estate_and_merge_back_to_the_unsharded_report() {
     let overlap = stretchlint_in(&["merge", &parts[0], &parts[0]], &tmp.0);
     assert_eq!(overlap.status.code(), Some(2), "overlapping shards are refused");
 }
+
+/// Every document of a YAML file, as JSON.
+fn documents(path: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+    let parsed = stretchlint::yaml::parse(stretchlint::source::FileId(0), &text);
+    assert!(parsed.errors.is_empty() && parsed.duplicates.is_empty(), "{path} parses cleanly");
+    parsed.documents.iter().map(|d| stretchlint::schema::to_json(&d.root)).collect()
+}
+
+/// The N of the `K/N` after `--shard` in a list of arguments.
+fn shard_count(args: &[&str]) -> u64 {
+    let at = args.iter().position(|a| *a == "--shard").expect("--shard is given");
+    args[at + 1].rsplit('/').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_indexed_job_example_splits_and_merges_one_audit() {
+    let docs = documents("examples/audit/k8s-indexed-job.yaml");
+    let audit = docs.iter().find(|d| d["metadata"]["name"] == "stretchlint-audit").expect("the audit Job");
+    assert_eq!((audit["apiVersion"].as_str(), audit["kind"].as_str()), (Some("batch/v1"), Some("Job")));
+    let spec = &audit["spec"];
+    assert_eq!(spec["completionMode"], "Indexed");
+    let completions = spec["completions"].as_u64().unwrap();
+    assert_eq!(spec["parallelism"].as_u64(), Some(completions));
+    assert_eq!(spec["template"]["spec"]["restartPolicy"], "Never", "a Job's pods must not restart in place");
+    let container = &spec["template"]["spec"]["containers"][0];
+    let args: Vec<&str> = container["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(args[0], "audit");
+    assert_eq!(shard_count(&args), completions, "--shard N is the number of completions");
+    assert!(args.windows(2).any(|w| w == ["--format", "jsonl"]));
+    let env = container["env"].as_array().unwrap();
+    let shard = env
+        .iter()
+        .find(|e| args.iter().any(|a| a.contains(&format!("$({})", e["name"].as_str().unwrap()))))
+        .unwrap();
+    assert_eq!(
+        shard["valueFrom"]["fieldRef"]["fieldPath"],
+        "metadata.annotations['batch.kubernetes.io/job-completion-index']",
+        "K is the pod's completion index"
+    );
+    // The CLI accepts the command the pods run.
+    let out = stretchlint_in(&["audit", "--help"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--repos-under", "--shard", "--format", "--output"] {
+        assert!(help.contains(flag), "{flag}");
+    }
+    let merge = docs.iter().find(|d| d["metadata"]["name"] == "stretchlint-merge").expect("the merge Job");
+    let script = merge["spec"]["template"]["spec"]["containers"][0]["args"][0].as_str().unwrap();
+    assert!(script.starts_with("stretchlint merge /results/part-*.jsonl"), "{script}");
+}
+
+#[test]
+fn the_github_matrix_example_splits_and_merges_one_audit() {
+    let docs = documents("examples/audit/github-matrix.yml");
+    let jobs = &docs[0]["jobs"];
+    let shards = jobs["audit"]["strategy"]["matrix"]["shard"].as_array().unwrap();
+    let runs: Vec<&str> =
+        jobs["audit"]["steps"].as_array().unwrap().iter().filter_map(|s| s["run"].as_str()).collect();
+    let audit = runs.iter().find(|r| r.contains("stretchlint audit")).unwrap();
+    let n: String = audit
+        .split("--shard ${{ matrix.shard }}/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(n, shards.len().to_string(), "--shard N is the matrix size");
+    assert!(
+        runs.iter()
+            .any(|r| r.contains(&format!("stretchlint shard ${{{{ matrix.shard }}}}/{}", shards.len())))
+    );
+    assert_eq!(jobs["merge"]["needs"], "audit");
+    let merge_runs: Vec<&str> =
+        jobs["merge"]["steps"].as_array().unwrap().iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(merge_runs.iter().any(|r| r.contains("stretchlint merge part-*.jsonl")));
+}
+
+#[test]
+fn shard_lists_the_names_audit_shard_keeps() {
+    let tmp = estate(9);
+    let names: Vec<String> = (0..9).map(|i| format!("team-{}/repo-{i:02}", i % 3)).collect();
+    let mut all = Vec::new();
+    for k in 0..3 {
+        let mut args = vec!["shard".to_owned(), format!("{k}/3")];
+        args.extend(names.iter().cloned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let listed: Vec<String> = run(&args, &tmp.0).lines().map(str::to_owned).collect();
+        let jsonl = run(
+            &["audit", "--repos-under", "estate", "--shard", &format!("{k}/3"), "--format", "jsonl"],
+            &tmp.0,
+        );
+        let audited: Vec<String> = jsonl
+            .lines()
+            .skip(1)
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["repo"]["path"].as_str().unwrap().to_owned())
+            .collect();
+        let (mut a, mut b) = (listed.clone(), audited);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "shard {k}/3");
+        all.extend(listed);
+    }
+    let mut names = names;
+    all.sort();
+    names.sort();
+    assert_eq!(all, names);
+}

@@ -141,13 +141,23 @@ impl std::str::FromStr for Shard {
 impl Shard {
     /// Whether a repository (by its name in the report) belongs to this shard.
     pub fn holds(&self, name: &str) -> bool {
-        fnv1a(name.as_bytes()) % self.count == self.index
+        // FNV-1a's low bits depend on little more than the parity of the bytes: mix them first.
+        fmix64(fnv1a(name.as_bytes())) % self.count == self.index
     }
 }
 
 /// FNV-1a, 64 bits: stable across runs, machines and versions (unlike `std`'s hasher).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// MurmurHash3's 64-bit finaliser: every output bit depends on every input bit.
+fn fmix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// How to scan each repository.
@@ -290,12 +300,20 @@ mod tests {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
         let names: Vec<String> = (0..500).map(|i| format!("team-{i}/infra")).collect();
-        let shards: Vec<Shard> = (0..7).map(|index| Shard { index, count: 7 }).collect();
-        for name in &names {
-            assert_eq!(shards.iter().filter(|s| s.holds(name)).count(), 1, "{name} is in exactly one shard");
+        for count in [2, 4, 7] {
+            let shards: Vec<Shard> = (0..count).map(|index| Shard { index, count }).collect();
+            for name in &names {
+                assert_eq!(
+                    shards.iter().filter(|s| s.holds(name)).count(),
+                    1,
+                    "{name} is in exactly one shard"
+                );
+            }
+            let sizes: Vec<usize> =
+                shards.iter().map(|s| names.iter().filter(|n| s.holds(n)).count()).collect();
+            let even = 500 / sizes.len();
+            assert!(sizes.iter().all(|n| *n > even * 3 / 4), "shards are roughly even: {sizes:?}");
         }
-        let sizes: Vec<usize> = shards.iter().map(|s| names.iter().filter(|n| s.holds(n)).count()).collect();
-        assert!(sizes.iter().all(|n| *n > 40), "shards are roughly even: {sizes:?}");
     }
 
     #[test]
