@@ -642,7 +642,9 @@ fn audit(args: AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let mut audit = crate::audit::Audit { provenance, repos: Vec::new() };
     let scan = crate::audit::Scan { settings: &settings, honour_repo_config: args.honour_repo_config };
     let mut failed = false;
+    let mut progress = Progress::new(repos.len());
     crate::audit::run(&repos, &scan, |repo| {
+        progress.done(repo.summary.files);
         failed |= repo.findings.iter().any(|f| f.severity >= settings.fail_on);
         for (format, writer) in &mut writers {
             if streamed(format) {
@@ -656,6 +658,7 @@ fn audit(args: AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         }
         Ok(())
     })?;
+    progress.finish();
     audit.sort();
     for (format, writer) in &mut writers {
         if !streamed(format) {
@@ -664,6 +667,46 @@ fn audit(args: AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         writer.finish()?;
     }
     Ok(if failed && args.fail_on.is_some() { ExitStatus::Findings } else { ExitStatus::Clean })
+}
+
+/// Repositories done out of the total, files per second and the time left, on one line of
+/// standard error redrawn as repositories finish; nothing when standard error is not a terminal.
+struct Progress {
+    total: usize,
+    done: usize,
+    files: usize,
+    started: std::time::Instant,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        Progress { total, done: 0, files: 0, started: std::time::Instant::now(), shown: std::io::stderr().is_terminal() }
+    }
+
+    fn done(&mut self, files: usize) {
+        self.done += 1;
+        self.files += files;
+        if !self.shown {
+            return;
+        }
+        let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
+        let left = (self.total - self.done.min(self.total)) as f64 * elapsed / self.done as f64;
+        let _ = write!(
+            std::io::stderr(),
+            "\r\x1b[2Kaudit {}/{} repositories · {:.0} files/s · {:.0}s left",
+            self.done,
+            self.total,
+            self.files as f64 / elapsed,
+            left
+        );
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
 }
 
 fn merge(args: MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
