@@ -26,6 +26,20 @@
 //!
 //! Targets (README, 2 cores): the scan runs at ≥ 80 % of the parse-only rate; a single-file
 //! `check` takes under 20 ms wall.
+//!
+//! `--repos N` measures an auditor's run instead: N git repositories of `--clusters` clusters
+//! each (default 10), scanned by `stretchlint::audit::run` as `stretchlint audit --repos-under`
+//! does, with the jsonl report written to a sink; repositories/s, files/s and MB/s beside the
+//! parse-only rate, and the process's peak memory (`VmHWM`). `--checkov K` also times
+//! `checkov -d` (on `PATH`, or `CHECKOV=/path/to/checkov`) and `stretchlint audit` on the first
+//! K repositories, side by side:
+//!
+//! ```text
+//! cargo run --release --example bench -- --repos 1000                  # 10,000 clusters
+//! cargo run --release --example bench -- --repos 1000 --checkov 20
+//! ```
+//!
+//! Audit targets (README, 2 cores): ≥ 25 MB/s, ≥ 100× checkov, peak memory under 1 GiB.
 
 #![allow(
     clippy::print_stdout,
@@ -49,10 +63,14 @@ type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 const FILES_PER_CLUSTER: usize = 10;
 const RUNS: usize = 3;
 const CHECK_RUNS: usize = 20;
-const USAGE: &str = "usage: bench [--clusters N] [--out DIR] [--keep] [--stages] [--only-generate DIR]";
+const USAGE: &str = "usage: bench [--clusters N] [--repos N [--checkov K]] [--out DIR] [--keep] [--stages] [--only-generate DIR]";
 
 struct Args {
     clusters: usize,
+    /// Estate mode: this many repositories of `clusters` clusters each.
+    repos: Option<usize>,
+    /// Time checkov against the audit on this many repositories.
+    checkov: Option<usize>,
     out: Option<PathBuf>,
     keep: bool,
     stages: bool,
@@ -60,7 +78,15 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args> {
-    let mut args = Args { clusters: 2_000, out: None, keep: false, stages: false, only_generate: None };
+    let mut args = Args {
+        clusters: 0,
+        repos: None,
+        checkov: None,
+        out: None,
+        keep: false,
+        stages: false,
+        only_generate: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -68,6 +94,8 @@ fn parse_args() -> Result<Args> {
             "--clusters" | "-n" => args.clusters = value("--clusters")?.replace('_', "").parse()?,
             "--out" => args.out = Some(value("--out")?.into()),
             "--only-generate" => args.only_generate = Some(value("--only-generate")?.into()),
+            "--repos" => args.repos = Some(value("--repos")?.replace('_', "").parse()?),
+            "--checkov" => args.checkov = Some(value("--checkov")?.parse()?),
             "--keep" => args.keep = true,
             "--stages" => args.stages = true,
             "-h" | "--help" => {
@@ -78,7 +106,10 @@ fn parse_args() -> Result<Args> {
         }
     }
     if args.clusters == 0 {
-        return Err("--clusters must be at least 1".into());
+        args.clusters = if args.repos.is_some() { 10 } else { 2_000 };
+    }
+    if args.repos == Some(0) {
+        return Err("--repos must be at least 1".into());
     }
     Ok(args)
 }
@@ -128,6 +159,9 @@ fn run() -> Result<()> {
     ensure_empty(&dir)?;
     let keep = args.keep;
     let _cleanup = Cleanup { dir: dir.clone(), keep };
+    if let Some(repos) = args.repos {
+        return estate(&dir, repos, &args);
+    }
 
     let started = Instant::now();
     let generated = generate(&dir, args.clusters)?;
@@ -248,6 +282,180 @@ fn run() -> Result<()> {
         println!("  kept {}", dir.display());
     }
     Ok(())
+}
+
+/// Estate mode: `repos` git repositories of `args.clusters` clusters, audited as
+/// `stretchlint audit --repos-under` does.
+fn estate(dir: &Path, repos: usize, args: &Args) -> Result<()> {
+    let started = Instant::now();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let specs: Vec<ClusterSpec> = (0..repos * args.clusters).map(|i| cluster_spec(&mut rng, i)).collect();
+    let bytes: u64 = specs
+        .par_chunks(args.clusters)
+        .enumerate()
+        .map(|(r, clusters)| -> std::io::Result<u64> {
+            let repo = dir.join(format!("org-{}/repo-{r:04}", r % 20));
+            std::fs::create_dir_all(repo.join(".git/refs/heads"))?;
+            std::fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n")?;
+            std::fs::write(repo.join(".git/refs/heads/main"), format!("{:040x}\n", r + 1))?;
+            clusters.iter().map(|c| write_cluster(&repo, c)).sum()
+        })
+        .sum::<std::io::Result<u64>>()?;
+    let generate_time = started.elapsed();
+    let found = stretchlint::audit::discover(dir)?;
+    let files: Vec<PathBuf> =
+        stretchlint::discover::discover(std::slice::from_ref(&dir.to_path_buf()), &Default::default(), true)?
+            .into_iter()
+            .map(|d| d.path)
+            .collect();
+
+    parse_only(&files)?;
+    let settings = Settings::default();
+    let scan = stretchlint::audit::Scan { settings: &settings, honour_repo_config: false };
+    let provenance = stretchlint::audit::provenance(&settings, false);
+    let (mut parse, mut audit) = (Timing::default(), Timing::default());
+    let mut findings = 0;
+    for _ in 0..RUNS {
+        parse.measure(|| parse_only(&files))?;
+        findings = audit.measure(|| {
+            let mut sink = std::io::sink();
+            stretchlint::audit::formats::jsonl_header(&provenance, &mut sink)?;
+            let mut findings = 0;
+            stretchlint::audit::run(&found, &scan, |repo| {
+                findings += repo.findings.len();
+                stretchlint::audit::formats::jsonl_repo(&repo, &mut sink)?;
+                Ok(())
+            })?;
+            Ok(findings)
+        })?;
+    }
+    let peak = peak_memory();
+
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    println!();
+    println!("stretchlint audit bench");
+    println!(
+        "  machine     {} (nproc {threads}, rayon threads {})",
+        cpu_model(),
+        rayon::current_num_threads()
+    );
+    println!(
+        "  estate      {} repositories × {} clusters, {} files, {:.1} MB (generated in {:.1} s)",
+        found.len(),
+        args.clusters,
+        files.len(),
+        mb(bytes),
+        generate_time.as_secs_f64()
+    );
+    println!();
+    println!(
+        "  {:<40} {:>9} {:>8} {:>9} {:>7} {:>6}",
+        "measure", "time", "repos/s", "files/s", "MB/s", "cores"
+    );
+    let row = |name: &str, t: &Timing| {
+        let s = t.best.as_secs_f64();
+        let busy = t.cpu_of_best.map_or_else(|| "-".to_owned(), |c| format!("{:.2}", c.as_secs_f64() / s));
+        println!(
+            "  {:<40} {:>7.2} s {:>8} {:>9} {:>7.1} {:>6}",
+            name,
+            s,
+            thousands(found.len() as f64 / s),
+            thousands(files.len() as f64 / s),
+            mb(bytes) / s,
+            busy
+        );
+    };
+    row(&format!("parse-only, best of {RUNS}"), &parse);
+    row(&format!("audit (jsonl to a sink), best of {RUNS}"), &audit);
+    let rate = mb(bytes) / audit.best.as_secs_f64();
+    println!(
+        "  audit throughput {rate:.1} MB/s (target ≥ 25: {})",
+        if rate >= 25.0 { "ok" } else { "MISSED" }
+    );
+    match peak {
+        Some(kib) => println!(
+            "  peak memory (VmHWM) {:.0} MiB (target < 1024: {})",
+            kib as f64 / 1024.0,
+            if kib < 1024 * 1024 { "ok" } else { "MISSED" }
+        ),
+        None => println!("  peak memory: /proc/self/status not readable"),
+    }
+    println!("  {findings} findings");
+    if let Some(k) = args.checkov {
+        checkov(dir, &found, k, &settings)?;
+    }
+    Ok(())
+}
+
+/// `checkov -d` and `stretchlint audit` on the same first `k` repositories, one after the other.
+fn checkov(dir: &Path, repos: &[stretchlint::audit::Repo], k: usize, settings: &Settings) -> Result<()> {
+    let subset: Vec<stretchlint::audit::Repo> = repos.iter().take(k).cloned().collect();
+    let bytes: u64 = subset
+        .iter()
+        .flat_map(|r| walk_files(&r.dir))
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    let binary = std::env::var_os("CHECKOV").map_or_else(|| PathBuf::from("checkov"), PathBuf::from);
+    let scan = stretchlint::audit::Scan { settings, honour_repo_config: false };
+    let ours = Instant::now();
+    stretchlint::audit::run(&subset, &scan, |_| Ok(()))?;
+    let ours = ours.elapsed();
+    let theirs = Instant::now();
+    for repo in &subset {
+        let status = Command::new(&binary)
+            .args(["-d"])
+            .arg(&repo.dir)
+            .args(["--quiet", "--compact", "-o", "json", "--skip-download"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if let Err(e) = status {
+            println!("  checkov: cannot run {} ({e}); set CHECKOV=/path/to/checkov", binary.display());
+            return Ok(());
+        }
+    }
+    let theirs = theirs.elapsed();
+    println!();
+    println!("  side by side on {} repositories, {:.1} MB ({}):", subset.len(), mb(bytes), dir.display());
+    println!(
+        "    stretchlint audit  {:>8.2} s  {:>7.2} MB/s",
+        ours.as_secs_f64(),
+        mb(bytes) / ours.as_secs_f64()
+    );
+    println!(
+        "    checkov -d         {:>8.2} s  {:>7.2} MB/s",
+        theirs.as_secs_f64(),
+        mb(bytes) / theirs.as_secs_f64()
+    );
+    let ratio = theirs.as_secs_f64() / ours.as_secs_f64();
+    println!(
+        "    stretchlint is {ratio:.0}× checkov's throughput (target ≥ 100×: {})",
+        if ratio >= 100.0 { "ok" } else { "MISSED" }
+    );
+    Ok(())
+}
+
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The process's peak resident memory in KiB (Linux `VmHWM`).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The best wall time of a measurement, and the process CPU time spent during that run.

@@ -319,6 +319,8 @@ pub enum AuditFormat {
     /// An executive summary
     #[default]
     Markdown,
+    /// One self-contained page: totals, architecture chart, rule heat map, findings per repository
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -681,7 +683,13 @@ struct Progress {
 
 impl Progress {
     fn new(total: usize) -> Self {
-        Progress { total, done: 0, files: 0, started: std::time::Instant::now(), shown: std::io::stderr().is_terminal() }
+        Progress {
+            total,
+            done: 0,
+            files: 0,
+            started: std::time::Instant::now(),
+            shown: std::io::stderr().is_terminal(),
+        }
     }
 
     fn done(&mut self, files: usize) {
@@ -795,6 +803,7 @@ fn write_audit(audit: &crate::audit::Audit, format: AuditFormat, w: &mut dyn Wri
         }
         AuditFormat::Csv => formats::csv(audit, w),
         AuditFormat::Markdown => formats::markdown(audit, w),
+        AuditFormat::Html => crate::audit::html::render(audit, w),
     }
 }
 

@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{TempDir, stretchlint_in};
+use common::{TempDir, copy_tree, stretchlint_in};
 use serde_json::Value;
 
 const TREES: [&str; 5] = [
@@ -19,18 +19,6 @@ const TREES: [&str; 5] = [
     "fixtures/architectures/overlay-haproxy",
     "fixtures/clusters/broken-stretch",
 ];
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// `count` repositories under `estate/`, each a git repository holding one or two example trees.
 fn estate(count: usize) -> TempDir {

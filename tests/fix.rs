@@ -8,20 +8,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{TempDir, stretchlint_in};
+use common::{TempDir, copy_tree, stretchlint_in};
 use serde_json::Value;
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// A temporary copy of a fixture folder.
 fn tree(fixture: &str) -> TempDir {

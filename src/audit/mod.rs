@@ -9,6 +9,7 @@
 
 pub mod formats;
 pub mod git;
+pub mod html;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
