@@ -49,6 +49,29 @@ pub struct Loaded {
 /// Stack for parser threads.
 const PARSER_STACK: usize = 32 << 20;
 
+/// One pool of parser threads for the process, built on first use: a pool per call would start
+/// two threads per scanned repository in an audit.
+static PARSER_POOL: std::sync::LazyLock<Option<rayon::ThreadPool>> = std::sync::LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(PARSER_STACK)
+        .thread_name(|i| format!("stretchlint-{i}"))
+        .build()
+        .ok()
+});
+
+/// Runs `op` on the parser threads (inline when already on one).
+///
+/// Work that calls [`load`] from parallel tasks (an audit's repositories) must itself run here:
+/// a thread of another pool waiting for the parser pool steals its own pool's queued tasks
+/// meanwhile, each of which waits in turn, and with enough of them the nesting overflows its
+/// stack.
+pub fn on_parser_pool<R: Send>(op: impl FnOnce() -> R + Send) -> R {
+    match PARSER_POOL.as_ref() {
+        Some(pool) => pool.install(op),
+        None => op(),
+    }
+}
+
 /// Reads and parses `files` in parallel; ids follow the order of `files`.
 pub fn load(files: &[Discovered]) -> Loaded {
     load_retaining(files, &Retain::default())
@@ -71,10 +94,7 @@ pub fn load_retaining(files: &[Discovered], retain: &Retain) -> Loaded {
     };
     // The parser recurses once per nesting level (bounded by its depth budget); unoptimised
     // builds need more than the default 2 MiB thread stack for the deepest allowed document.
-    let results = match rayon::ThreadPoolBuilder::new().stack_size(PARSER_STACK).build() {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    };
+    let results = on_parser_pool(work);
     let mut loaded = Loaded::default();
     for (source, file, inputs, kept) in results {
         loaded.retained.extend(kept.into_iter().map(|node| (file.id, node)));

@@ -281,3 +281,21 @@ fn shard_lists_the_names_audit_shard_keeps() {
     names.sort();
     assert_eq!(all, names);
 }
+
+/// Each repository is scanned on the parser threads: scanned from another pool, a thread waiting
+/// for one repository's parse picked up the next repository meanwhile, and hundreds of them nested
+/// until the stack overflowed.
+#[test]
+fn hundreds_of_repositories_scan_without_nesting() {
+    let tmp = TempDir::new("audit-many");
+    let machine_set = "apiVersion: machine.openshift.io/v1beta1\nkind: MachineSet\nmetadata:\n  name: m\n  labels:\n    \
+                       machine.openshift.io/cluster-api-cluster: c-x7k2p\n    machine.openshift.io/cluster-api-machine-role: worker\n\
+                       spec:\n  replicas: 1\n  template:\n    spec:\n      providerSpec:\n        value:\n          \
+                       kind: OpenstackProviderSpec\n          availabilityZone: az1\n";
+    for i in 0..600 {
+        tmp.write(&format!("estate/repo-{i:03}/.git/HEAD"), "ref: refs/heads/main\n");
+        tmp.write(&format!("estate/repo-{i:03}/machineset.yaml"), machine_set);
+    }
+    let jsonl = run(&["audit", "--repos-under", "estate", "--format", "jsonl"], &tmp.0);
+    assert_eq!(jsonl.lines().count(), 601);
+}

@@ -179,8 +179,10 @@ pub fn run(
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|s| {
         s.spawn(move || {
-            repos.par_iter().for_each_with(tx, |tx, repo| {
-                let _ = tx.send(scan_one(repo, scan));
+            crate::loader::on_parser_pool(|| {
+                repos.par_iter().for_each_with(tx, |tx, repo| {
+                    let _ = tx.send(scan_one(repo, scan));
+                });
             });
         });
         // Every result is received even after a sink error, so that the workers finish.
