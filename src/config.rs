@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 
 use crate::diagnostic::Severity;
 use crate::error::Error;
-use crate::source::{FileId, LineIndex, Span};
-use crate::yaml::{self, Node, NodeKind};
+use crate::source::{LineIndex, Span};
+use crate::yaml::{Node, NodeKind};
 
 pub const FILE_NAME: &str = ".stretchlint.yaml";
 
@@ -66,28 +66,12 @@ impl Config {
 
     /// Interprets `text` as the configuration file `path` in folder `dir`.
     pub fn parse(path: &Path, dir: &Path, text: &str) -> Result<Config, Error> {
+        let file = crate::schema::OwnFile::new(path, text);
+        let at = |span: Span, message: String| file.error(span, message);
         let lines = LineIndex::new(text);
-        let at = |span: Span, message: String| {
-            let pos = lines.line_col(text, span.start as usize);
-            Error::Invalid { path: path.to_path_buf(), line: pos.line, column: pos.column, message }
-        };
-        let parsed = yaml::parse(FileId(0), text);
-        if let Some(err) = parsed.errors.first() {
-            return Err(at(err.span, err.message.clone()));
-        }
-        if let Some(dup) = parsed.duplicates.first() {
-            return Err(at(dup.second, format!("`{}` is set twice", dup.key)));
-        }
         let mut config = Config { path: path.to_path_buf(), dir: dir.to_path_buf(), ..Config::default() };
-        let Some(root) = parsed.documents.first().map(|d| &d.root) else { return Ok(config) };
-        if root.is_null() {
-            return Ok(config);
-        }
-        if let Some(validator) = VALIDATOR.as_ref()
-            && let Some(err) = crate::schema::errors(validator, root).into_iter().next()
-        {
-            return Err(at(err.span, err.value));
-        }
+        let Some(root) = file.root(VALIDATOR.as_ref())? else { return Ok(config) };
+        let root = &root;
         // Packs first: the rule names the other settings use may be theirs.
         for item in root.get("rules").and_then(Node::as_seq).unwrap_or_default() {
             let pack = dir.join(item.scalar_text().unwrap_or_default());

@@ -5,8 +5,56 @@ use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
-use crate::source::{Sp, Span};
+use crate::error::Error;
+use crate::source::{FileId, LineIndex, Sp, Span};
 use crate::yaml::{Node, NodeKind};
+
+/// One of the tool's own YAML files (the configuration, a custom rule): its first document,
+/// checked against its schema, with every problem an [`Error::Invalid`] at its line and column.
+pub struct OwnFile<'a> {
+    path: &'a std::path::Path,
+    text: &'a str,
+    lines: LineIndex,
+}
+
+impl<'a> OwnFile<'a> {
+    pub fn new(path: &'a std::path::Path, text: &'a str) -> Self {
+        OwnFile { path, text, lines: LineIndex::new(text) }
+    }
+
+    /// A problem at a span of the file.
+    pub fn error(&self, span: Span, message: impl Into<String>) -> Error {
+        let pos = self.lines.line_col(self.text, span.start as usize);
+        Error::Invalid {
+            path: self.path.to_path_buf(),
+            line: pos.line,
+            column: pos.column,
+            message: message.into(),
+        }
+    }
+
+    /// The first document, valid against `validator`; `None` when the file is empty.
+    pub fn root(&self, validator: Option<&Validator>) -> Result<Option<Node>, Error> {
+        let mut parsed = crate::yaml::parse(FileId(0), self.text);
+        if let Some(err) = parsed.errors.first() {
+            return Err(self.error(err.span, err.message.clone()));
+        }
+        if let Some(dup) = parsed.duplicates.first() {
+            return Err(self.error(dup.second, format!("`{}` is set twice", dup.key)));
+        }
+        if parsed.documents.is_empty() {
+            return Ok(None);
+        }
+        let root = parsed.documents.swap_remove(0).root;
+        if root.is_null() {
+            return Ok(None);
+        }
+        if let Some(err) = validator.and_then(|v| errors(v, &root).into_iter().next()) {
+            return Err(self.error(err.span, err.value));
+        }
+        Ok(Some(root))
+    }
+}
 
 /// Compiles an embedded schema; `None` only if the text is broken (tests compile every schema).
 pub fn compile(schema: &str) -> Option<Validator> {

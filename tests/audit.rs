@@ -9,16 +9,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{TempDir, copy_tree, stretchlint_in};
+use common::{EXAMPLE_TREES, TempDir, copy_tree, stretchlint_in};
 use serde_json::Value;
-
-const TREES: [&str; 5] = [
-    "fixtures/architectures/ipi-rpn-stretched-l2",
-    "fixtures/architectures/ipi-overlay-fip",
-    "fixtures/architectures/upi-rpn-external-lb",
-    "fixtures/architectures/overlay-haproxy",
-    "fixtures/clusters/broken-stretch",
-];
 
 /// `count` repositories under `estate/`, each a git repository holding one or two example trees.
 fn estate(count: usize) -> TempDir {
@@ -29,7 +21,9 @@ fn estate(count: usize) -> TempDir {
         std::fs::create_dir_all(repo.join(".git/refs/heads")).unwrap();
         std::fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
         std::fs::write(repo.join(".git/refs/heads/main"), format!("{:040x}\n", i + 1)).unwrap();
-        for (j, tree) in TREES.iter().enumerate().filter(|(j, _)| *j == i % 5 || (i % 4 == 0 && *j == 4)) {
+        for (j, tree) in
+            EXAMPLE_TREES.iter().enumerate().filter(|(j, _)| *j == i % 5 || (i % 4 == 0 && *j == 4))
+        {
             copy_tree(&root.join(tree), &repo.join(format!("clusters/c{j}")));
         }
     }

@@ -8,16 +8,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{TempDir, copy_tree, stretchlint_in};
+use common::{EXAMPLE_TREES, TempDir, copy_tree, stretchlint_in};
 use serde_json::Value;
-
-const TREES: [&str; 5] = [
-    "fixtures/architectures/ipi-rpn-stretched-l2",
-    "fixtures/architectures/ipi-overlay-fip",
-    "fixtures/architectures/upi-rpn-external-lb",
-    "fixtures/architectures/overlay-haproxy",
-    "fixtures/clusters/broken-stretch",
-];
 
 const NAMESPACES: [&str; 2] = ["http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg"];
 
@@ -30,11 +22,11 @@ fn estate() -> TempDir {
         std::fs::create_dir_all(repo.join(".git/refs/heads")).unwrap();
         std::fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
         std::fs::write(repo.join(".git/refs/heads/main"), format!("{:040x}\n", i + 1)).unwrap();
-        if let Some(tree) = TREES.get(i) {
+        if let Some(tree) = EXAMPLE_TREES.get(i) {
             copy_tree(&root.join(tree), &repo.join("clusters/c"));
         }
         if i == 0 {
-            copy_tree(&root.join(TREES[4]), &repo.join("clusters/broken"));
+            copy_tree(&root.join(EXAMPLE_TREES[4]), &repo.join("clusters/broken"));
         }
     }
     tmp

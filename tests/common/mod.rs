@@ -122,3 +122,12 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// One complete tree per architecture, and the broken cluster.
+pub const EXAMPLE_TREES: [&str; 5] = [
+    "fixtures/architectures/ipi-rpn-stretched-l2",
+    "fixtures/architectures/ipi-overlay-fip",
+    "fixtures/architectures/upi-rpn-external-lb",
+    "fixtures/architectures/overlay-haproxy",
+    "fixtures/clusters/broken-stretch",
+];

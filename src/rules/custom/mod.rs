@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use super::catalogue::{Descriptor, Examples, SeverityName};
 use crate::error::Error;
-use crate::source::{FileId, LineIndex, Span};
-use crate::yaml::{self, Node};
+use crate::source::{FileId, Span};
+use crate::yaml::Node;
 
 pub use run::{Documents, check};
 
@@ -169,25 +169,12 @@ pub fn load_file(path: &Path) -> Result<CustomRule, Error> {
 
 /// Interprets `text` as the rule file `path`.
 pub fn parse(path: &Path, text: &str) -> Result<CustomRule, Error> {
-    let lines = LineIndex::new(text);
-    let at = |span: Span, message: String| {
-        let pos = lines.line_col(text, span.start as usize);
-        Error::Invalid { path: path.to_path_buf(), line: pos.line, column: pos.column, message }
+    let own = crate::schema::OwnFile::new(path, text);
+    let at = |span: Span, message: String| own.error(span, message);
+    let Some(root) = own.root(VALIDATOR.as_ref())? else {
+        return Err(at(Span::new(FileId(0), 0, 0), "the file holds no rule".to_owned()));
     };
-    let parsed = yaml::parse(FileId(0), text);
-    if let Some(err) = parsed.errors.first() {
-        return Err(at(err.span, err.message.clone()));
-    }
-    if let Some(dup) = parsed.duplicates.first() {
-        return Err(at(dup.second, format!("`{}` is set twice", dup.key)));
-    }
-    let whole = Span::new(FileId(0), 0, 0);
-    let Some(root) = parsed.documents.first().map(|d| &d.root) else {
-        return Err(at(whole, "the file holds no rule".to_owned()));
-    };
-    if let Some(err) = VALIDATOR.as_ref().and_then(|v| crate::schema::errors(v, root).into_iter().next()) {
-        return Err(at(err.span, err.value));
-    }
+    let root = &root;
     let file: RuleFile =
         serde_json::from_value(crate::schema::to_json(root)).map_err(|e| at(root.span, e.to_string()))?;
     let node_span = |keys: &[&str]| root.path(keys).map_or(root.span, |n| n.span);
