@@ -49,6 +49,8 @@ pub enum Command {
         /// Repository paths as the audit names them (relative to `--repos-under`)
         names: Vec<String>,
     },
+    /// What still serves in each cluster when an AZ is lost (default: each AZ in turn); exit 1 when a service goes down
+    Simulate(SimulateArgs),
     /// Print the cluster model as JSON: clusters, AZs, per-AZ control plane and workers, networks, L2 domains
     Model(ModelArgs),
     /// List the rule catalogue
@@ -324,6 +326,31 @@ pub enum AuditFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Files or directories to read
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// AZs lost together (comma-separated); repeat for several scenarios [default: each AZ of each cluster alone]
+    #[arg(long, value_name = "AZ[,AZ...]")]
+    pub lose: Vec<String>,
+    /// Workers are degraded when fewer than this share of their replicas survive
+    #[arg(long, value_name = "SHARE", default_value_t = 2.0 / 3.0)]
+    pub worker_share: f64,
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
+    pub format: SimulateFormat,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SimulateFormat {
+    /// A table per cluster (scenarios × services), then the reasons and evidence of what is not ok
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
 pub struct ModelArgs {
     /// Files or directories to read
     #[arg(default_value = ".")]
@@ -403,6 +430,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Audit(args) => audit(*args, out),
         Command::Merge(args) => merge(args, out),
         Command::Shard { shard, names } => list_shard(shard, names, out),
+        Command::Simulate(args) => simulate(&args, out),
         Command::Model(args) => model(&args, out),
         Command::Rules { format, packs } => list_rules(format, &packs, out),
         Command::Explain { rule, format, packs } => explain(&rule, format, &packs, out),
@@ -846,6 +874,41 @@ fn open_targets<F: Copy>(targets: &[(F, Option<PathBuf>)]) -> Result<Vec<(F, Tar
 /// A line for the person at the terminal, kept out of the report on standard output.
 fn note(text: &str) {
     let _ = writeln!(std::io::stderr(), "{text}");
+}
+
+fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    if !(args.worker_share > 0.0 && args.worker_share <= 1.0) {
+        return Err(Error::Usage(format!(
+            "--worker-share {} is not a share between 0 and 1",
+            args.worker_share
+        )));
+    }
+    let mut lose = Vec::new();
+    for scenario in &args.lose {
+        let zones: Vec<String> =
+            scenario.split(',').map(|z| z.trim().to_owned()).filter(|z| !z.is_empty()).collect();
+        if zones.is_empty() {
+            return Err(Error::Usage(format!("--lose `{scenario}` names no AZ")));
+        }
+        lose.push(zones);
+    }
+    let options = crate::simulate::Options { lose, worker_share: args.worker_share };
+    let sim = crate::simulate_paths(&args.paths, &Settings::default(), &options)?;
+    match args.format {
+        SimulateFormat::Human => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            crate::simulate::render::human(&sim, color, out)?;
+        }
+        SimulateFormat::Json => crate::simulate::render::json(&sim, out)?,
+        SimulateFormat::Markdown => crate::simulate::render::markdown(&sim, out)?,
+    }
+    Ok(if sim.any_down() { ExitStatus::Findings } else { ExitStatus::Clean })
 }
 
 fn model(args: &ModelArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {

@@ -26,6 +26,7 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod simulate;
 pub mod source;
 pub mod suppress;
 pub mod vrrp;
@@ -217,6 +218,17 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
 pub fn model_json(paths: &[PathBuf], settings: &Settings) -> Result<serde_json::Value, Error> {
     let analysis = analyse(paths, settings, &rules::custom::Retain::default())?;
     Ok(model::export::export(&analysis.model, &analysis.inferences, &analysis.loaded.sources).json)
+}
+
+/// What still serves in each cluster of the given paths when AZs are lost (`stretchlint simulate`).
+pub fn simulate_paths(
+    paths: &[PathBuf],
+    settings: &Settings,
+    options: &simulate::Options,
+) -> Result<simulate::Simulation, Error> {
+    let analysis = analyse(paths, settings, &rules::custom::Retain::default())?;
+    let clusters = simulate::simulate(&analysis.model, &analysis.inferences, options);
+    Ok(simulate::Simulation { clusters, sources: analysis.loaded.sources })
 }
 
 /// The stages before the rules: files read, the model built, each cluster's architecture inferred.

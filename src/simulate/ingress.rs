@@ -1,0 +1,76 @@
+//! ingress: the default IngressController's router replicas each need a schedulable node of
+//! their own (they bind ports 80 and 443 on it); a compact cluster's masters are schedulable.
+
+use super::{Case, Outcome, Status};
+
+/// The IngressController's replicas when the manifest does not set them.
+const DEFAULT_REPLICAS: i64 = 2;
+
+pub(super) fn judge(case: &Case<'_>) -> Outcome {
+    let cluster = case.cluster;
+    let controller = cluster
+        .ingress_controllers
+        .iter()
+        .find(|c| c.name.value().is_some_and(|n| n == "default"))
+        .or_else(|| cluster.ingress_controllers.first());
+    let (replicas, mut evidence) = match controller.map(|c| &c.replicas) {
+        Some(field) if field.is_unknown() => {
+            return Outcome::new(
+                "ingress",
+                Status::Unknown,
+                "the IngressController's replicas are templated",
+                Vec::new(),
+            );
+        }
+        Some(field) => match field.known() {
+            Some(r) => (r.value, vec![r.span]),
+            None => (DEFAULT_REPLICAS, Vec::new()),
+        },
+        None => (DEFAULT_REPLICAS, Vec::new()),
+    };
+    let Some(groups) = &cluster.layout.workers else {
+        return Outcome::new("ingress", Status::Unknown, "the worker layout cannot be read", evidence);
+    };
+    let total: i64 = groups.iter().map(|g| g.replicas).sum();
+    let (nodes, kind) = if total > 0 {
+        if groups.iter().any(|g| g.zone.is_empty() && g.replicas > 0) {
+            return Outcome::new(
+                "ingress",
+                Status::Unknown,
+                "workers in the default AZ: where they run is not named",
+                evidence,
+            );
+        }
+        evidence.extend(
+            groups.iter().filter(|g| case.is_lost(&g.zone) && g.replicas > 0).map(|g| g.replicas_span),
+        );
+        (groups.iter().filter(|g| !case.is_lost(&g.zone)).map(|g| g.replicas).sum::<i64>(), "worker replicas")
+    } else {
+        let Some(members) = &cluster.layout.control_plane else {
+            return Outcome::new(
+                "ingress",
+                Status::Unknown,
+                "compact cluster whose control-plane layout cannot be read",
+                evidence,
+            );
+        };
+        let left = members.iter().filter(|m| !m.zone.is_empty() && !case.is_lost(&m.zone)).count();
+        (i64::try_from(left).unwrap_or(i64::MAX), "masters (compact cluster)")
+    };
+    let status = if nodes == 0 {
+        Status::Down
+    } else if nodes < replicas {
+        Status::Degraded
+    } else {
+        Status::Ok
+    };
+    let reason = match status {
+        Status::Down => format!("no schedulable {kind} left for the {replicas} router replicas"),
+        Status::Degraded => format!(
+            "{nodes} schedulable {kind} left for {replicas} router replicas: {} pending, and one more node failure takes ingress down",
+            replicas - nodes
+        ),
+        _ => format!("{nodes} schedulable {kind} left for {replicas} router replicas"),
+    };
+    Outcome::new("ingress", status, reason, evidence)
+}

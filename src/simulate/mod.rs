@@ -1,0 +1,218 @@
+//! `stretchlint simulate`: what still serves when an AZ (or several) is lost, per cluster.
+//!
+//! Each service is judged from the model alone, one module each: `ok`, `degraded` or `down` with
+//! a reason that carries the numbers, and the manifest nodes that decide it. A service whose
+//! inputs the scan does not hold is `unknown`, with what is missing: never a guess.
+
+mod api;
+mod etcd;
+mod gateway;
+mod ingress;
+mod latency;
+pub mod render;
+mod storage;
+mod workers;
+
+use serde::Serialize;
+
+use crate::arch::Inference;
+use crate::model::{Cluster, Model};
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Unknown,
+    Degraded,
+    Down,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Unknown => "unknown",
+            Status::Degraded => "degraded",
+            Status::Down => "down",
+        }
+    }
+}
+
+/// One service after one scenario.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub service: &'static str,
+    pub status: Status,
+    pub reason: String,
+    pub evidence: Vec<Span>,
+}
+
+impl Outcome {
+    fn new(service: &'static str, status: Status, reason: impl Into<String>, evidence: Vec<Span>) -> Self {
+        Outcome { service, status, reason: reason.into(), evidence }
+    }
+}
+
+/// One failure scenario of one cluster.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub lost: Vec<String>,
+    pub services: Vec<Outcome>,
+}
+
+impl Scenario {
+    pub fn worst(&self) -> Status {
+        self.services.iter().map(|s| s.status).max().unwrap_or(Status::Ok)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ClusterResult {
+    pub name: String,
+    pub architecture: &'static str,
+    pub zones: Vec<String>,
+    pub scenarios: Vec<Scenario>,
+}
+
+impl ClusterResult {
+    /// "survives any single-AZ loss", or the first scenario that takes a service down; the
+    /// services whose fate is unknown are named.
+    pub fn verdict(&self) -> String {
+        let single = |s: &&Scenario| s.lost.len() == 1;
+        if let Some(s) = self.scenarios.iter().filter(single).find(|s| s.worst() == Status::Down) {
+            let down: Vec<&str> =
+                s.services.iter().filter(|o| o.status == Status::Down).map(|o| o.service).collect();
+            return format!("does not survive the loss of {}: {} down", s.lost.join(" + "), down.join(", "));
+        }
+        if !self.scenarios.iter().any(|s| single(&s)) {
+            return "no named AZ: nothing to simulate".to_owned();
+        }
+        let mut unknown: Vec<&str> = Vec::new();
+        for o in self
+            .scenarios
+            .iter()
+            .filter(single)
+            .flat_map(|s| &s.services)
+            .filter(|o| o.status == Status::Unknown)
+        {
+            if !unknown.contains(&o.service) {
+                unknown.push(o.service);
+            }
+        }
+        if unknown.is_empty() {
+            "survives any single-AZ loss".to_owned()
+        } else {
+            format!("no single-AZ loss takes a known service down; unknown: {}", unknown.join(", "))
+        }
+    }
+}
+
+/// What to simulate.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Named scenarios (each a set of AZs lost together); empty: every single AZ of each cluster.
+    pub lose: Vec<Vec<String>>,
+    /// Workers are degraded below this share of their total.
+    pub worker_share: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { lose: Vec::new(), worker_share: 2.0 / 3.0 }
+    }
+}
+
+/// One cluster in one scenario: what each service module reads.
+pub(crate) struct Case<'a> {
+    pub cluster: &'a Cluster,
+    pub model: &'a Model,
+    pub lost: &'a [String],
+    pub options: &'a Options,
+}
+
+impl Case<'_> {
+    pub fn is_lost(&self, zone: &str) -> bool {
+        self.lost.iter().any(|l| l == zone)
+    }
+
+    pub fn lost_text(&self) -> String {
+        self.lost.join(" + ")
+    }
+}
+
+/// The simulation of a scan, with the sources its evidence points into.
+pub struct Simulation {
+    pub clusters: Vec<ClusterResult>,
+    pub sources: crate::source::SourceDb,
+}
+
+impl Simulation {
+    /// Whether some service of some scenario is down.
+    pub fn any_down(&self) -> bool {
+        self.clusters.iter().flat_map(|c| &c.scenarios).any(|s| s.worst() == Status::Down)
+    }
+}
+
+/// Every cluster under every scenario.
+pub fn simulate(model: &Model, inferences: &[Inference], options: &Options) -> Vec<ClusterResult> {
+    model
+        .clusters
+        .iter()
+        .zip(inferences)
+        .map(|(cluster, inference)| {
+            let zones: Vec<String> = cluster.layout.zones.iter().map(|z| z.value.clone()).collect();
+            let scenarios: Vec<Vec<String>> = if options.lose.is_empty() {
+                zones.iter().map(|z| vec![z.clone()]).collect()
+            } else {
+                options.lose.clone()
+            };
+            let scenarios = scenarios
+                .iter()
+                .map(|lost| {
+                    let case = Case { cluster, model, lost, options };
+                    let etcd = etcd::judge(&case);
+                    let workers = workers::judge(&case);
+                    let services = vec![
+                        api::judge(&case, &etcd),
+                        ingress::judge(&case),
+                        gateway::judge(&case),
+                        storage::judge(&case),
+                        latency::judge(&case),
+                    ];
+                    let mut all = vec![etcd, workers];
+                    all.extend(services);
+                    Scenario { lost: lost.clone(), services: order(all) }
+                })
+                .collect();
+            ClusterResult {
+                name: cluster.name.clone(),
+                architecture: inference.architecture.id(),
+                zones,
+                scenarios,
+            }
+        })
+        .collect()
+}
+
+/// Services in the order of the README's table.
+const SERVICES: [&str; 7] =
+    ["etcd", "api", "ingress", "workers", "control-plane-gateway", "storage", "latency"];
+
+fn order(mut services: Vec<Outcome>) -> Vec<Outcome> {
+    services.sort_by_key(|o| SERVICES.iter().position(|s| *s == o.service));
+    services
+}
+
+/// `az1: 2, az2: 1` from (zone, count) pairs, in first-seen order.
+pub(crate) fn per_zone(items: impl IntoIterator<Item = (String, i64)>) -> String {
+    let mut counts: Vec<(String, i64)> = Vec::new();
+    for (zone, n) in items {
+        match counts.iter_mut().find(|(z, _)| *z == zone) {
+            Some((_, c)) => *c += n,
+            None => counts.push((zone, n)),
+        }
+    }
+    let shown = |z: &str| if z.is_empty() { "the default AZ".to_owned() } else { z.to_owned() };
+    counts.iter().map(|(z, n)| format!("{}: {n}", shown(z))).collect::<Vec<_>>().join(", ")
+}

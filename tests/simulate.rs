@@ -1,0 +1,169 @@
+//! `stretchlint simulate`: each service going down and staying up, per architecture, from the
+//! example and planted trees and small clusters written here; the table and the JSON snapshotted.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
+
+mod common;
+
+use std::path::Path;
+
+use common::{TempDir, stretchlint_in};
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The JSON of a run, and its exit code.
+fn simulate(args: &[&str], dir: &Path) -> (Value, i32) {
+    let mut all = vec!["simulate", "--format", "json"];
+    all.extend(args);
+    let out = stretchlint_in(&all, dir);
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    (json, out.status.code().unwrap())
+}
+
+/// `service → (status, reason)` of one cluster's scenario.
+fn services<'a>(json: &'a Value, cluster: &str, lost: &[&str]) -> Vec<(&'a str, &'a str, &'a str)> {
+    let c = json["clusters"].as_array().unwrap().iter().find(|c| c["name"] == cluster).expect("the cluster");
+    let s = c["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["lost"].as_array().unwrap().iter().map(|z| z.as_str().unwrap()).eq(lost.iter().copied()))
+        .expect("the scenario");
+    s["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (o["service"].as_str().unwrap(), o["status"].as_str().unwrap(), o["reason"].as_str().unwrap())
+        })
+        .collect()
+}
+
+fn status<'a>(services: &[(&str, &'a str, &str)], service: &str) -> &'a str {
+    services.iter().find(|(s, _, _)| *s == service).map(|(_, st, _)| *st).expect("the service")
+}
+
+#[test]
+fn the_example_architectures_keep_etcd_workers_and_ingress_through_any_single_az_loss() {
+    for (tree, cluster) in [
+        ("fixtures/architectures/ipi-rpn-stretched-l2", "stretch-a"),
+        ("fixtures/architectures/ipi-overlay-fip", "overlay-b"),
+        ("fixtures/architectures/upi-rpn-external-lb", "upi-c"),
+        ("fixtures/architectures/overlay-haproxy", "lb-d"),
+    ] {
+        let (json, code) = simulate(&[tree], root());
+        assert_eq!(code, 0, "{tree}: nothing goes down");
+        for az in ["az1", "az2", "az3"] {
+            let s = services(&json, cluster, &[az]);
+            for service in ["etcd", "ingress", "workers", "storage"] {
+                assert_eq!(status(&s, service), "ok", "{tree}, lose {az}: {service}: {s:?}");
+            }
+        }
+        assert!(!json["clusters"][0]["verdict"].as_str().unwrap().starts_with("does not survive"));
+    }
+    let out = stretchlint_in(
+        &["simulate", "--color", "never", "fixtures/architectures/ipi-rpn-stretched-l2"],
+        root(),
+    );
+    insta::assert_snapshot!("simulate_ipi_rpn_stretched_l2", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn a_control_plane_crowded_into_one_az_loses_etcd_and_the_api_with_it() {
+    let (json, code) = simulate(&["fixtures/clusters/broken-stretch"], root());
+    assert_eq!(code, 1, "a service goes down");
+    let s = services(&json, "broken", &["az1"]);
+    assert_eq!(status(&s, "etcd"), "down");
+    assert_eq!(status(&s, "api"), "down");
+    assert!(
+        s.iter().any(|(_, _, r)| r.contains("2 of 3 members in az1") && r.contains("quorum needs 2")),
+        "{s:?}"
+    );
+    assert_eq!(status(&services(&json, "broken", &["az3"]), "etcd"), "ok");
+    assert_eq!(status(&s, "storage"), "unknown", "root volumes without an AZ are not guessed");
+    let etcd = &json["clusters"][0]["scenarios"][0]["services"][0];
+    let lines: Vec<u64> =
+        etcd["evidence"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, vec![24, 25], "the two az1 entries of controlPlane zones");
+    insta::assert_json_snapshot!("simulate_broken_stretch", json);
+}
+
+#[test]
+fn a_gateway_or_a_floating_ip_router_pinned_to_one_az_goes_down_with_it() {
+    let (json, _) = simulate(&["fixtures/planted/ipi-rpn-stretched-l2"], root());
+    assert_eq!(status(&services(&json, "stretch-a", &["az1"]), "control-plane-gateway"), "down");
+    assert_eq!(status(&services(&json, "stretch-a", &["az2"]), "control-plane-gateway"), "ok");
+    let (json, _) = simulate(&["fixtures/planted/ipi-overlay-fip"], root());
+    let s = services(&json, "overlay-b", &["az1"]);
+    assert_eq!(status(&s, "api"), "down", "{s:?}");
+    assert_eq!(status(&services(&json, "overlay-b", &["az2"]), "api"), "ok");
+}
+
+/// An install-config for `name` with `masters` replicas over `cp_zones` and `workers` over `zones`.
+fn install_config(name: &str, masters: &str, cp_zones: &str, workers: &str, zones: &str) -> String {
+    format!(
+        "apiVersion: v1\nbaseDomain: example.com\nmetadata:\n  name: {name}\ncontrolPlane:\n  name: master\n  replicas: {masters}\n  \
+         platform:\n    openstack:\n      zones: [{cp_zones}]\ncompute:\n  - name: worker\n    replicas: {workers}\n    \
+         platform:\n      openstack:\n        zones: [{zones}]\nplatform:\n  openstack:\n    cloud: openstack\n"
+    )
+}
+
+#[test]
+fn five_masters_compact_clusters_double_losses_and_unknown_layouts() {
+    let tmp = TempDir::new("simulate");
+    tmp.write("five/install-config.yaml", install_config("five", "5", "az1, az2, az3", "6", "az1, az2, az3"));
+    tmp.write(
+        "compact/install-config.yaml",
+        install_config("compact", "3", "az1, az2, az3", "0", "az1, az2, az3"),
+    );
+    tmp.write(
+        "templated/install-config.yaml",
+        install_config("templated", "\"{{ masters }}\"", "az1, az2, az3", "3", "az1, az2, az3"),
+    );
+
+    // 5 masters round-robin over 3 AZs: 2/2/1; losing any one AZ leaves at least 3 of 5.
+    let (json, code) = simulate(&["five"], &tmp.0);
+    assert_eq!(code, 0);
+    for az in ["az1", "az2", "az3"] {
+        assert_eq!(status(&services(&json, "five", &[az]), "etcd"), "ok", "lose {az}");
+    }
+    assert!(
+        services(&json, "five", &["az1"])
+            .iter()
+            .any(|(_, _, r)| r.contains("2 of 5 members in az1") && r.contains("3 left"))
+    );
+
+    // Two AZs at once: 1 of 3 masters is no quorum.
+    let (json, code) = simulate(&["--lose", "az1,az2", "--lose", "az3", "five", "compact"], &tmp.0);
+    assert_eq!(code, 1);
+    assert_eq!(status(&services(&json, "five", &["az1", "az2"]), "etcd"), "down");
+    assert_eq!(status(&services(&json, "five", &["az3"]), "etcd"), "ok");
+
+    // A compact cluster: the masters run the workloads and the routers.
+    let (json, _) = simulate(&["compact"], &tmp.0);
+    let s = services(&json, "compact", &["az2"]);
+    assert_eq!(status(&s, "workers"), "ok", "{s:?}");
+    assert_eq!(status(&s, "ingress"), "ok", "{s:?}");
+    assert!(s.iter().any(|(svc, _, r)| *svc == "workers" && r.contains("compact cluster")));
+
+    // Templated replicas: the control plane cannot be laid out, so etcd and the API are unknown.
+    let (json, code) = simulate(&["templated"], &tmp.0);
+    assert_eq!(code, 0, "unknown is not down");
+    let s = services(&json, "templated", &["az1"]);
+    assert_eq!(status(&s, "etcd"), "unknown");
+    assert_eq!(status(&s, "api"), "unknown");
+    assert_eq!(status(&s, "workers"), "ok");
+
+    // Losing two of three worker AZs leaves a third of the workers: degraded, and ingress short.
+    let (json, _) = simulate(&["--lose", "az1,az2", "five"], &tmp.0);
+    let s = services(&json, "five", &["az1", "az2"]);
+    assert_eq!(status(&s, "workers"), "degraded");
+    assert_eq!(status(&s, "ingress"), "ok", "two workers are left for two routers");
+
+    let bad = stretchlint_in(&["simulate", "--lose", ",", "five"], &tmp.0);
+    assert_eq!(bad.status.code(), Some(2));
+}
