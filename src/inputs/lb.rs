@@ -104,6 +104,21 @@ pub struct VrrpInstance {
 }
 
 impl Proxy {
+    /// The backends a frontend sends traffic to: its `default_backend` and `use_backend`s, and,
+    /// for an HAProxy `listen` section, the section itself. An F5 virtual server reaches only its
+    /// pool.
+    pub fn backends_of<'a>(&'a self, frontend: &'a Frontend) -> impl Iterator<Item = &'a Backend> + 'a {
+        let own = (self.kind == ProxyKind::Haproxy).then_some(frontend.name.value.as_str());
+        let names: Vec<&str> = frontend
+            .default_backend
+            .iter()
+            .chain(&frontend.use_backends)
+            .map(|b| b.value.as_str())
+            .chain(own)
+            .collect();
+        self.backends.iter().filter(move |b| names.contains(&b.name.value.as_str()))
+    }
+
     /// Adds another configuration of the same load balancer: its frontends, and its backends
     /// merged by name (F5 tasks for one pool may be split over several task files).
     pub fn absorb(&mut self, other: Proxy) {

@@ -82,15 +82,7 @@ fn user_managed(case: &Case<'_>) -> Outcome {
     for proxy in site.proxies_for(case.cluster, &case.model.clusters) {
         haproxy |= proxy.kind == ProxyKind::Haproxy;
         for frontend in proxy.frontends.iter().filter(|f| f.binds.iter().any(|b| b.serves(API_PORT))) {
-            let own = (proxy.kind == ProxyKind::Haproxy).then_some(frontend.name.value.as_str());
-            let names: Vec<&str> = frontend
-                .default_backend
-                .iter()
-                .chain(&frontend.use_backends)
-                .map(|b| b.value.as_str())
-                .chain(own)
-                .collect();
-            for backend in proxy.backends.iter().filter(|b| names.contains(&b.name.value.as_str())) {
+            for backend in proxy.backends_of(frontend) {
                 backends.extend(backend.servers.iter().filter_map(|s| Some((s.ip()?, backend.name.span))));
             }
         }

@@ -46,16 +46,7 @@ fn backends_cover_zones(
     frontend: &Frontend,
     out: &mut Vec<Diagnostic>,
 ) {
-    // A `listen` section is its own backend; an F5 virtual server reaches only its pool.
-    let own = (proxy.kind == ProxyKind::Haproxy).then_some(frontend.name.value.as_str());
-    let names: Vec<&str> = frontend
-        .default_backend
-        .iter()
-        .chain(&frontend.use_backends)
-        .map(|b| b.value.as_str())
-        .chain(own)
-        .collect();
-    for backend in proxy.backends.iter().filter(|b| names.contains(&b.name.value.as_str())) {
+    for backend in proxy.backends_of(frontend) {
         if backend.servers.is_empty() {
             continue;
         }
