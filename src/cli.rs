@@ -576,6 +576,7 @@ fn infer(args: InferArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         }
         let zones = if c.zones.is_empty() { "none named".to_owned() } else { c.zones.join(", ") };
         writeln!(out, "zones         {zones}")?;
+        writeln!(out, "resilience    {}", c.resilience)?;
         if !c.networks.is_empty() {
             writeln!(out, "networks")?;
             let name_width = c.networks.iter().map(|n| n.name.len()).max().unwrap_or(0);

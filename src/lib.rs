@@ -207,7 +207,9 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
     checked.extend(custom.iter().map(|r| r.code()));
     checked.sort_unstable();
     let policy = report::Policy::new(settings, checked)?;
-    let report = report::build(loaded.sources, &model, inferences, diagnostics, loaded.documents, &policy);
+    let resilience = simulate::simulate(&model, &inferences, &simulate::Options::default());
+    let report =
+        report::build(loaded.sources, &model, inferences, resilience, diagnostics, loaded.documents, &policy);
     // Freeing the model object by object takes 0.1 s for 2,000 clusters: on every core.
     model.clusters.into_par_iter().for_each(drop);
     Ok(report)

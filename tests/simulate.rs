@@ -90,6 +90,15 @@ fn a_control_plane_crowded_into_one_az_loses_etcd_and_the_api_with_it() {
         etcd["evidence"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
     assert_eq!(lines, vec![24, 25], "the two az1 entries of controlPlane zones");
     insta::assert_json_snapshot!("simulate_broken_stretch", json);
+    let infer = stretchlint_in(&["infer", "fixtures/clusters/broken-stretch"], root());
+    assert!(
+        String::from_utf8_lossy(&infer.stdout)
+            .contains("resilience    does not survive the loss of az1: etcd, api down"),
+        "infer gives the verdict"
+    );
+    let check = stretchlint_in(&["check", "--format", "json", "fixtures/clusters/broken-stretch"], root());
+    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(report["clusters"][0]["survives_single_az_loss"], false);
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub struct Totals {
     pub architectures: BTreeMap<String, usize>,
     /// Rule code → findings.
     pub rules: BTreeMap<String, usize>,
+    /// Clusters that survive the loss of any one AZ, that do not, and whose fate is unknown.
+    pub survive_single_az_loss: usize,
+    pub fail_single_az_loss: usize,
 }
 
 pub fn totals(audit: &Audit) -> Totals {
@@ -45,6 +48,11 @@ pub fn totals(audit: &Audit) -> Totals {
         t.suppressed += r.summary.suppressed;
         for c in &r.clusters {
             *t.architectures.entry(c.architecture.clone()).or_default() += 1;
+            match c.survives_single_az_loss {
+                Some(true) => t.survive_single_az_loss += 1,
+                Some(false) => t.fail_single_az_loss += 1,
+                None => {}
+            }
         }
         for f in &r.findings {
             *t.rules.entry(f.code.clone()).or_default() += 1;
@@ -204,7 +212,12 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
         at_risk.values().flat_map(|(_, c)| c.iter().cloned()).collect();
     writeln!(
         out,
-        "\n## AZ resilience\n\n{} of {} clusters have no error from an AZ-resilience rule (placement, network, load balancers, latency).\n",
+        "\n## AZ resilience\n\n{} of {} clusters survive the loss of any one AZ (`stretchlint simulate`); {} do not, and for {} the scan does not say.\n\n\
+         {} of {} clusters have no error from an AZ-resilience rule (placement, network, load balancers, latency).\n",
+        t.survive_single_az_loss,
+        t.clusters,
+        t.fail_single_az_loss,
+        t.clusters - t.survive_single_az_loss - t.fail_single_az_loss,
         t.clusters.saturating_sub(risky.len()),
         t.clusters
     )?;

@@ -58,6 +58,9 @@ pub struct RepoCluster {
     pub architecture: String,
     pub confidence: String,
     pub zones: Vec<String>,
+    /// Whether it survives the loss of any one AZ; absent when that is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survives_single_az_loss: Option<bool>,
 }
 
 /// A finding, with its file relative to the repository.
@@ -249,6 +252,7 @@ fn reduce(repo: &Repo, commit: Option<String>, report: &Report) -> RepoResult {
                 architecture: c.architecture.id.to_owned(),
                 confidence: c.architecture.confidence.as_str().to_owned(),
                 zones: c.zones.clone(),
+                survives_single_az_loss: c.survives_single_az_loss,
             })
             .collect(),
         findings: report.findings.iter().map(finding).collect(),

@@ -99,6 +99,12 @@ pub struct ClusterReport {
     pub zones: Vec<String>,
     pub networks: Vec<NetworkReport>,
     pub files: Vec<String>,
+    /// Whether the cluster survives the loss of any one AZ (`stretchlint simulate`); absent when
+    /// some service's fate is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survives_single_az_loss: Option<bool>,
+    /// The simulation's one-line verdict.
+    pub resilience: String,
     #[serde(skip)]
     pub weak_points: &'static [&'static str],
     /// What the inferred architecture is, in one line.
@@ -265,6 +271,7 @@ pub(crate) fn build(
     sources: SourceDb,
     model: &Model,
     inferences: Vec<Inference>,
+    resilience: Vec<crate::simulate::ClusterResult>,
     diagnostics: Vec<Diagnostic>,
     documents: usize,
     policy: &Policy,
@@ -294,14 +301,14 @@ pub(crate) fn build(
     let clusters: Vec<ClusterReport> = model
         .clusters
         .iter()
-        .zip(inferences)
+        .zip(inferences.into_iter().zip(resilience))
         .filter(|(c, _)| {
             // A cluster is shown when one of its files is reported, or when a reported file
             // lies in its folder (a single-file pre-commit run on an unclassified manifest).
             c.files.iter().any(|f| sources.get(*f).is_some_and(|s| s.reported))
                 || sources.files().iter().any(|s| s.reported && s.path.starts_with(&c.root))
         })
-        .map(|(c, inf)| ClusterReport {
+        .map(|(c, (inf, sim))| ClusterReport {
             name: c.name.clone(),
             infra_id: c.infra_id.clone(),
             architecture: ArchitectureReport {
@@ -334,6 +341,8 @@ pub(crate) fn build(
                 })
                 .collect(),
             files: c.files.iter().map(|f| sources.display(*f).to_owned()).collect(),
+            survives_single_az_loss: sim.survives_single_az_loss(),
+            resilience: sim.verdict(),
             weak_points: inf.architecture.weak_points(),
             summary: inf.architecture.summary(),
         })

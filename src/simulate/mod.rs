@@ -76,6 +76,20 @@ pub struct ClusterResult {
 }
 
 impl ClusterResult {
+    /// Whether the cluster survives the loss of any one AZ: `None` when some service's fate is
+    /// unknown (and none goes down), or the cluster names no AZ.
+    pub fn survives_single_az_loss(&self) -> Option<bool> {
+        let single: Vec<&Scenario> = self.scenarios.iter().filter(|s| s.lost.len() == 1).collect();
+        if single.is_empty() {
+            return None;
+        }
+        match single.iter().map(|s| s.worst()).max() {
+            Some(Status::Down) => Some(false),
+            Some(Status::Unknown) => None,
+            _ => Some(true),
+        }
+    }
+
     /// "survives any single-AZ loss", or the first scenario that takes a service down; the
     /// services whose fate is unknown are named.
     pub fn verdict(&self) -> String {
