@@ -2,6 +2,7 @@
 //! their own (they bind ports 80 and 443 on it); a compact cluster's masters are schedulable.
 
 use super::{Case, Outcome, Status};
+use crate::report::human::plural;
 
 /// The IngressController's replicas when the manifest does not set them.
 const DEFAULT_REPLICAS: i64 = 2;
@@ -44,7 +45,7 @@ pub(super) fn judge(case: &Case<'_>) -> Outcome {
         evidence.extend(
             groups.iter().filter(|g| case.is_lost(&g.zone) && g.replicas > 0).map(|g| g.replicas_span),
         );
-        (groups.iter().filter(|g| !case.is_lost(&g.zone)).map(|g| g.replicas).sum::<i64>(), "worker replicas")
+        (groups.iter().filter(|g| !case.is_lost(&g.zone)).map(|g| g.replicas).sum::<i64>(), "worker")
     } else {
         let Some(members) = &cluster.layout.control_plane else {
             return Outcome::new(
@@ -55,7 +56,7 @@ pub(super) fn judge(case: &Case<'_>) -> Outcome {
             );
         };
         let left = members.iter().filter(|m| !m.zone.is_empty() && !case.is_lost(&m.zone)).count();
-        (i64::try_from(left).unwrap_or(i64::MAX), "masters (compact cluster)")
+        (i64::try_from(left).unwrap_or(i64::MAX), "master")
     };
     let status = if nodes == 0 {
         Status::Down
@@ -64,13 +65,15 @@ pub(super) fn judge(case: &Case<'_>) -> Outcome {
     } else {
         Status::Ok
     };
+    let left = plural(usize::try_from(nodes).unwrap_or(0), &format!("schedulable {kind}"));
+    let routers = plural(usize::try_from(replicas).unwrap_or(0), "router replica");
     let reason = match status {
-        Status::Down => format!("no schedulable {kind} left for the {replicas} router replicas"),
+        Status::Down => format!("no schedulable {kind} left for the {routers}"),
         Status::Degraded => format!(
-            "{nodes} schedulable {kind} left for {replicas} router replicas: {} pending, and one more node failure takes ingress down",
+            "{left} left for {routers}: {} pending, and one more node failure takes ingress down",
             replicas - nodes
         ),
-        _ => format!("{nodes} schedulable {kind} left for {replicas} router replicas"),
+        _ => format!("{left} left for {routers}"),
     };
     Outcome::new("ingress", status, reason, evidence)
 }

@@ -61,9 +61,17 @@ pub struct Scenario {
     pub services: Vec<Outcome>,
 }
 
+/// Services reported for information: they never make a scenario fail.
+const INFORMATIONAL: [&str; 1] = ["latency"];
+
 impl Scenario {
+    /// The worst status of the services that decide whether the cluster survives.
     pub fn worst(&self) -> Status {
-        self.services.iter().map(|s| s.status).max().unwrap_or(Status::Ok)
+        self.deciding().map(|s| s.status).max().unwrap_or(Status::Ok)
+    }
+
+    fn deciding(&self) -> impl Iterator<Item = &Outcome> {
+        self.services.iter().filter(|o| !INFORMATIONAL.contains(&o.service))
     }
 }
 
