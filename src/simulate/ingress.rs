@@ -75,5 +75,15 @@ pub(super) fn judge(case: &Case<'_>) -> Outcome {
         ),
         _ => format!("{left} left for {routers}"),
     };
-    Outcome::new("ingress", status, reason, evidence)
+    let routers = Outcome::new("ingress", status, reason, evidence);
+    // Behind a user-managed load balancer, its 80/443 frontends must survive too.
+    if cluster.install_config.as_ref().is_some_and(|ic| ic.user_managed_lb()) {
+        let lb = super::lb::judge(case, "ingress", &HTTP_PORTS, &cluster.ingress_vips());
+        if lb.status > routers.status {
+            return lb;
+        }
+    }
+    routers
 }
+
+const HTTP_PORTS: [u16; 2] = [80, 443];

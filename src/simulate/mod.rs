@@ -9,6 +9,7 @@ mod etcd;
 mod gateway;
 mod ingress;
 mod latency;
+mod lb;
 pub mod render;
 mod storage;
 mod workers;

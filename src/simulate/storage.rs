@@ -69,6 +69,14 @@ pub(super) fn judge(case: &Case<'_>) -> Outcome {
     Outcome::new("storage", status, reason, evidence)
 }
 
+/// The machines the installer places by one zone entry of a pool (the layout replays it).
+fn machines_at(case: &Case<'_>, entry: Span) -> i64 {
+    let layout = &case.cluster.layout;
+    let masters = layout.control_plane.iter().flatten().filter(|m| m.span == entry).count();
+    let workers: i64 = layout.workers.iter().flatten().filter(|g| g.span == entry).map(|g| g.replicas).sum();
+    i64::try_from(masters).unwrap_or(i64::MAX).saturating_add(workers)
+}
+
 fn placements(case: &Case<'_>) -> Vec<Placement> {
     let cluster = case.cluster;
     let mut out = Vec::new();
@@ -114,7 +122,11 @@ fn placements(case: &Case<'_>) -> Vec<Placement> {
                 (Some(_), Some(v)) => Volume::Zoned(v.value.clone(), v.span),
                 (Some(v), None) => Volume::Unzoned(v.key),
             };
-            out.push(Placement { compute: zone.value.clone(), volume, machines: 1 });
+            out.push(Placement {
+                compute: zone.value.clone(),
+                volume,
+                machines: machines_at(case, zone.span),
+            });
         }
     }
     out
