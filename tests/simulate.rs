@@ -98,6 +98,11 @@ fn a_control_plane_crowded_into_one_az_loses_etcd_and_the_api_with_it() {
         etcd["evidence"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
     assert_eq!(lines, vec![24, 25], "the two az1 entries of controlPlane zones");
     insta::assert_json_snapshot!("simulate_broken_stretch", json);
+    let md = stretchlint_in(&["simulate", "--format", "markdown", "fixtures/clusters/broken-stretch"], root());
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains("| lose | etcd | api | ingress | workers | control-plane-gateway | storage | latency |"), "{md}");
+    assert!(md.contains("| az1 | down | down | degraded | degraded | unknown | unknown | ok |"), "{md}");
+    assert!(md.contains("- lose az1: **etcd** down: 2 of 3 members in az1"), "{md}");
     let infer = stretchlint_in(&["infer", "fixtures/clusters/broken-stretch"], root());
     assert!(
         String::from_utf8_lossy(&infer.stdout)
