@@ -98,9 +98,13 @@ fn a_control_plane_crowded_into_one_az_loses_etcd_and_the_api_with_it() {
         etcd["evidence"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
     assert_eq!(lines, vec![24, 25], "the two az1 entries of controlPlane zones");
     insta::assert_json_snapshot!("simulate_broken_stretch", json);
-    let md = stretchlint_in(&["simulate", "--format", "markdown", "fixtures/clusters/broken-stretch"], root());
+    let md =
+        stretchlint_in(&["simulate", "--format", "markdown", "fixtures/clusters/broken-stretch"], root());
     let md = String::from_utf8_lossy(&md.stdout);
-    assert!(md.contains("| lose | etcd | api | ingress | workers | control-plane-gateway | storage | latency |"), "{md}");
+    assert!(
+        md.contains("| lose | etcd | api | ingress | workers | control-plane-gateway | storage | latency |"),
+        "{md}"
+    );
     assert!(md.contains("| az1 | down | down | degraded | degraded | unknown | unknown | ok |"), "{md}");
     assert!(md.contains("- lose az1: **etcd** down: 2 of 3 members in az1"), "{md}");
     let infer = stretchlint_in(&["infer", "fixtures/clusters/broken-stretch"], root());
@@ -212,4 +216,24 @@ fn root_volumes_in_another_az_go_down_with_that_az() {
     );
     // Losing az2 (Nova) leaves az1's and az3's workers on their own Cinder AZs.
     assert_eq!(status(&services(&json, "vols", &["az2"]), "storage"), "ok");
+}
+
+#[test]
+fn ingress_needs_a_surviving_router_node_on_its_vip_network() {
+    // Architecture 1: workers sit on the routed segments; only the infra machines have a port on
+    // the stretched network that carries the ingress VIP. Keep az1's infra MachineSet only.
+    let tmp = TempDir::new("simulate-ingress");
+    common::copy_tree(&root().join("fixtures/architectures/ipi-rpn-stretched-l2"), &tmp.0.join("a"));
+    for n in [1, 2] {
+        std::fs::remove_file(
+            tmp.0.join(format!("a/openshift/99_openshift-cluster-api_infra-machineset-{n}.yaml")),
+        )
+        .unwrap();
+    }
+    let (json, code) = simulate(&["a"], &tmp.0);
+    assert_eq!(code, 1);
+    let s = services(&json, "stretch-a", &["az1"]);
+    assert_eq!(status(&s, "ingress"), "down", "{s:?}");
+    assert!(s.iter().any(|(svc, _, r)| *svc == "ingress" && r.contains("`stretched-cp`")), "{s:?}");
+    assert_eq!(status(&services(&json, "stretch-a", &["az2"]), "ingress"), "ok");
 }
