@@ -237,3 +237,34 @@ fn ingress_needs_a_surviving_router_node_on_its_vip_network() {
     assert!(s.iter().any(|(svc, _, r)| *svc == "ingress" && r.contains("`stretched-cp`")), "{s:?}");
     assert_eq!(status(&services(&json, "stretch-a", &["az2"]), "ingress"), "ok");
 }
+
+#[test]
+fn a_user_managed_load_balancer_needs_a_surviving_instance_and_backend() {
+    // Architecture 3 with HAProxy + keepalived instead of the F5 pair: both instances in az1.
+    let tmp = TempDir::new("simulate-lb");
+    common::copy_tree(&root().join("fixtures/architectures/upi-rpn-external-lb"), &tmp.0.join("c"));
+    std::fs::remove_file(tmp.0.join("c/lb/f5.yaml")).unwrap();
+    tmp.write(
+        "c/lb/haproxy.cfg",
+        "frontend api\n    bind 192.0.2.10:6443\n    default_backend masters\n\nbackend masters\n    \
+         server m0 10.31.1.10:6443 check\n    server m1 10.31.2.10:6443 check\n    server m2 10.31.3.10:6443 check\n",
+    );
+    tmp.write(
+        "c/lb/keepalived.conf",
+        "vrrp_instance api {\n    state MASTER\n    interface eth0\n    virtual_router_id 61\n    priority 150\n    \
+         unicast_src_ip 10.31.1.20\n    unicast_peer {\n        10.31.1.21\n    }\n    virtual_ipaddress {\n        192.0.2.10/32\n    }\n}\n",
+    );
+    let (json, code) = simulate(&["c"], &tmp.0);
+    assert_eq!(code, 1);
+    let s = services(&json, "upi-c", &["az1"]);
+    assert_eq!(status(&s, "api"), "down", "{s:?}");
+    assert!(s.iter().any(|(svc, _, r)| *svc == "api" && r.contains("every load balancer instance")), "{s:?}");
+    let s = services(&json, "upi-c", &["az2"]);
+    assert_eq!(status(&s, "api"), "ok", "{s:?}");
+    assert!(
+        s.iter()
+            .any(|(svc, _, r)| *svc == "api"
+                && r.contains("2 of 2 load balancer instances and 2 of 3 backends")),
+        "{s:?}"
+    );
+}
