@@ -21,6 +21,17 @@ enum Volume {
 }
 
 impl Volume {
+    /// The root volume of a Machine API provider spec or failure domain.
+    fn of(spec: Option<&crate::inputs::machine_api::VolumeSpec>) -> Volume {
+        match spec {
+            None => Volume::None,
+            Some(v) => v
+                .availability_zone
+                .known()
+                .map_or(Volume::Unzoned(v.key), |z| Volume::Zoned(z.value.clone(), z.span)),
+        }
+    }
+
     fn in_lost(&self, case: &Case<'_>) -> Option<Span> {
         match self {
             Volume::Zoned(az, span) if case.is_lost(az) => Some(*span),
@@ -83,29 +94,19 @@ fn placements(case: &Case<'_>) -> Vec<Placement> {
     for m in &cluster.machines {
         let Some(p) = &m.provider else { continue };
         let Some(compute) = p.availability_zone.value() else { continue };
-        let volume = match &p.root_volume {
-            None => Volume::None,
-            Some(v) => v
-                .availability_zone
-                .known()
-                .map_or(Volume::Unzoned(v.key), |z| Volume::Zoned(z.value.clone(), z.span)),
-        };
         out.push(Placement {
             compute: compute.clone(),
-            volume,
+            volume: Volume::of(p.root_volume.as_ref()),
             machines: m.replicas.value().copied().unwrap_or(1).max(0),
         });
     }
     for fd in cluster.control_plane_machine_sets.iter().flat_map(|c| &c.failure_domains) {
         let Some(compute) = fd.availability_zone.value() else { continue };
-        let volume = match &fd.root_volume {
-            None => Volume::None,
-            Some(v) => v
-                .availability_zone
-                .known()
-                .map_or(Volume::Unzoned(v.key), |z| Volume::Zoned(z.value.clone(), z.span)),
-        };
-        out.push(Placement { compute: compute.clone(), volume, machines: 1 });
+        out.push(Placement {
+            compute: compute.clone(),
+            volume: Volume::of(fd.root_volume.as_ref()),
+            machines: 1,
+        });
     }
     if !out.is_empty() {
         return out;
