@@ -164,7 +164,7 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
     let enabled = settings.enabled_rules()?;
     let custom: Vec<&rules::custom::CustomRule> =
         settings.custom.iter().map(AsRef::as_ref).filter(|r| settings.runs(r.code())).collect();
-    let retain = rules::custom::Retain::for_rules(custom.iter().copied());
+    let retain = rules::custom::retain(custom.iter().copied());
     let analysis = analyse(paths, settings, &retain)?;
     let (loaded, model, inferences) = (analysis.loaded, analysis.model, analysis.inferences);
     let cx = rules::Context {
@@ -218,7 +218,7 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
 /// The cluster model of the given files and directories, as `stretchlint model` prints it
 /// (`schemas/model.schema.json`).
 pub fn model_json(paths: &[PathBuf], settings: &Settings) -> Result<serde_json::Value, Error> {
-    let analysis = analyse(paths, settings, &rules::custom::Retain::default())?;
+    let analysis = analyse(paths, settings, &loader::Retain::default())?;
     Ok(model::export::export(&analysis.model, &analysis.inferences, &analysis.loaded.sources).json)
 }
 
@@ -228,7 +228,7 @@ pub fn simulate_paths(
     settings: &Settings,
     options: &simulate::Options,
 ) -> Result<simulate::Simulation, Error> {
-    let analysis = analyse(paths, settings, &rules::custom::Retain::default())?;
+    let analysis = analyse(paths, settings, &loader::Retain::default())?;
     let clusters = simulate::simulate(&analysis.model, &analysis.inferences, options);
     Ok(simulate::Simulation { clusters, sources: analysis.loaded.sources })
 }
@@ -240,11 +240,7 @@ struct Analysis {
     inferences: Vec<arch::Inference>,
 }
 
-fn analyse(
-    paths: &[PathBuf],
-    settings: &Settings,
-    retain: &rules::custom::Retain,
-) -> Result<Analysis, Error> {
+fn analyse(paths: &[PathBuf], settings: &Settings, retain: &loader::Retain) -> Result<Analysis, Error> {
     let excludes = discover::Excludes::new(&settings.exclude, settings.force_exclude)?;
     let discovered = discover::discover(paths, &excludes, settings.context)?;
     let mut loaded = loader::load_retaining(&discovered, retain);

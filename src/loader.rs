@@ -9,9 +9,8 @@ use crate::discover::FileKind;
 use crate::inputs::terraform::{self, TerraformFile};
 use crate::inputs::{Input, lb, read_document};
 use crate::model::Located;
-use crate::rules::custom::Retain;
 use crate::source::{FileId, SourceDb, SourceFile};
-use crate::yaml::{self, Node, NodeKind, Parsed};
+use crate::yaml::{self, Node, Parsed};
 
 /// Why a file could not be read as text.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +68,28 @@ pub fn on_parser_pool<R: Send>(op: impl FnOnce() -> R + Send) -> R {
     match PARSER_POOL.as_ref() {
         Some(pool) => pool.install(op),
         None => op(),
+    }
+}
+
+/// The documents to keep a copy of for custom rules: by kind (install-config, a Kubernetes
+/// `kind`, Heat templates).
+#[derive(Clone, Debug, Default)]
+pub struct Retain {
+    pub install_config: bool,
+    pub kinds: Vec<String>,
+    pub heat: bool,
+}
+
+impl Retain {
+    pub fn is_empty(&self) -> bool {
+        !self.install_config && !self.heat && self.kinds.is_empty()
+    }
+
+    /// Whether a document is one to keep.
+    pub fn wants(&self, root: &Node) -> bool {
+        (self.heat && crate::inputs::heat::is_heat(root))
+            || (self.install_config && crate::inputs::is_install_config_document(root))
+            || root.get("kind").and_then(Node::as_str).is_some_and(|k| self.kinds.iter().any(|w| w == k))
     }
 }
 
@@ -192,8 +213,7 @@ fn load_one(
 
 /// Copies the documents custom rules read; a `List`'s items count as documents.
 fn keep(root: &Node, retain: &Retain, out: &mut Vec<Node>) {
-    let is_list = root.get("kind").and_then(Node::as_str).is_some_and(|k| k.ends_with("List"));
-    if let (true, Some(NodeKind::Seq(items))) = (is_list, root.get("items").map(|n| &n.kind)) {
+    if let Some(items) = crate::inputs::list_items(root) {
         for item in items {
             keep(item, retain, out);
         }

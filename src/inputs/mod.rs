@@ -65,7 +65,7 @@ enum Class {
 fn classify(root: &Node) -> Class {
     let api_version = root.get("apiVersion").and_then(Node::as_str).unwrap_or("");
     let kind = root.get("kind").and_then(Node::as_str);
-    if kind.is_some_and(|k| k.ends_with("List")) {
+    if is_list(root) {
         return Class::List;
     }
     if site_file::is_site(root) {
@@ -135,6 +135,16 @@ pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
         Class::Other => return,
     };
     out.push(input);
+}
+
+/// Whether a document is a `List` (as `oc get -o yaml` prints): its `items` are the documents.
+fn is_list(root: &Node) -> bool {
+    root.get("kind").and_then(Node::as_str).is_some_and(|k| k.ends_with("List"))
+}
+
+/// The items of a `List` document; `None` for any other document.
+pub fn list_items(root: &Node) -> Option<&[Node]> {
+    if is_list(root) { root.get("items").and_then(Node::as_seq) } else { None }
 }
 
 /// Whether a document is an install-config.

@@ -274,6 +274,28 @@ pub fn split_replicas(total: i64, n: usize) -> Vec<i64> {
     (0..n64).map(|i| total / n64 + i64::from(i < total % n64)).collect()
 }
 
+/// How an AZ is named in messages: the empty name is Nova's default AZ, counted as an AZ of its own.
+pub fn az_display(zone: &str) -> &str {
+    if zone.is_empty() { "the default AZ" } else { zone }
+}
+
+/// `az1: 2, az2: 1`.
+pub fn per_az_text(counts: &[(&str, i64)]) -> String {
+    counts.iter().map(|(z, n)| format!("{}: {n}", az_display(z))).collect::<Vec<_>>().join(", ")
+}
+
+/// Counts per AZ, in order of first appearance.
+pub fn tally<'a>(items: impl IntoIterator<Item = (&'a str, i64)>) -> Vec<(&'a str, i64)> {
+    let mut out: Vec<(&str, i64)> = Vec::new();
+    for (zone, n) in items {
+        match out.iter_mut().find(|(z, _)| *z == zone) {
+            Some((_, total)) => *total += n,
+            None => out.push((zone, n)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_replicas;

@@ -18,7 +18,7 @@ use crate::inputs::{
 };
 use crate::source::FileId;
 
-pub use layout::{Layout, Member, Origin, WorkerGroup};
+pub use layout::{Layout, Member, Origin, WorkerGroup, az_display, per_az_text, tally};
 
 #[derive(Debug, Default)]
 pub struct Model {

@@ -1,6 +1,7 @@
 //! etcd: the surviving control-plane members must still be a quorum (a majority of all).
 
-use super::{Case, Outcome, Status, per_zone};
+use super::{Case, Outcome, Status};
+use crate::model::{per_az_text, tally};
 
 pub(super) fn judge(case: &Case<'_>) -> Outcome {
     let unknown = |why: &str| Outcome::new("etcd", Status::Unknown, why, Vec::new());
@@ -25,7 +26,7 @@ pub(super) fn judge(case: &Case<'_>) -> Outcome {
     let lost: Vec<_> = members.iter().filter(|m| case.is_lost(&m.zone)).collect();
     let left = total - lost.len();
     let quorum = total / 2 + 1;
-    let layout = per_zone(members.iter().map(|m| (m.zone.clone(), 1)));
+    let layout = per_az_text(&tally(members.iter().map(|m| (m.zone.as_str(), 1))));
     let evidence = if lost.is_empty() {
         members.iter().map(|m| m.span).collect()
     } else {

@@ -29,35 +29,14 @@ pub(super) fn judge(case: &Case<'_>) -> Outcome {
         },
         None => (DEFAULT_REPLICAS, Vec::new()),
     };
-    let Some(groups) = &cluster.layout.workers else {
-        return Outcome::new("ingress", Status::Unknown, "the worker layout cannot be read", evidence);
+    let force = match case.workforce() {
+        Ok(force) => force,
+        Err((why, _)) => return Outcome::new("ingress", Status::Unknown, why, evidence),
     };
-    let total: i64 = groups.iter().map(|g| g.replicas).sum();
-    let (nodes, kind) = if total > 0 {
-        if groups.iter().any(|g| g.zone.is_empty() && g.replicas > 0) {
-            return Outcome::new(
-                "ingress",
-                Status::Unknown,
-                "workers in the default AZ: where they run is not named",
-                evidence,
-            );
-        }
-        evidence.extend(
-            groups.iter().filter(|g| case.is_lost(&g.zone) && g.replicas > 0).map(|g| g.replicas_span),
-        );
-        (groups.iter().filter(|g| !case.is_lost(&g.zone)).map(|g| g.replicas).sum::<i64>(), "worker")
-    } else {
-        let Some(members) = &cluster.layout.control_plane else {
-            return Outcome::new(
-                "ingress",
-                Status::Unknown,
-                "compact cluster whose control-plane layout cannot be read",
-                evidence,
-            );
-        };
-        let left = members.iter().filter(|m| !m.zone.is_empty() && !case.is_lost(&m.zone)).count();
-        (i64::try_from(left).unwrap_or(i64::MAX), "master")
-    };
+    if !force.compact {
+        evidence.extend(force.evidence);
+    }
+    let (nodes, kind) = (force.left, if force.compact { "master" } else { "worker" });
     let status = if nodes == 0 {
         Status::Down
     } else if nodes < replicas {

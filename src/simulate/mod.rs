@@ -154,7 +154,54 @@ pub(crate) struct Case<'a> {
     pub options: &'a Options,
 }
 
+/// The nodes that run workloads (workers, or a compact cluster's masters) after a loss.
+pub(crate) struct Workforce {
+    pub total: i64,
+    pub left: i64,
+    /// No worker replicas: the masters are schedulable.
+    pub compact: bool,
+    /// What decides it: the `replicas` of the lost worker groups, or the masters' zones.
+    pub evidence: Vec<Span>,
+}
+
 impl Case<'_> {
+    /// The workforce before and after the loss; `Err` says why it cannot be told.
+    pub fn workforce(&self) -> Result<Workforce, (&'static str, Vec<Span>)> {
+        let layout = &self.cluster.layout;
+        let groups = layout
+            .workers
+            .as_ref()
+            .ok_or(("the worker layout cannot be read (templated replicas or zones)", Vec::new()))?;
+        let total: i64 = groups.iter().map(|g| g.replicas).sum();
+        if total == 0 {
+            let members = layout
+                .control_plane
+                .as_ref()
+                .ok_or(("compact cluster whose control-plane layout cannot be read", Vec::new()))?;
+            let left = members.iter().filter(|m| !m.zone.is_empty() && !self.is_lost(&m.zone)).count();
+            return Ok(Workforce {
+                total: i64::try_from(members.len()).unwrap_or(i64::MAX),
+                left: i64::try_from(left).unwrap_or(i64::MAX),
+                compact: true,
+                evidence: members.iter().map(|m| m.span).collect(),
+            });
+        }
+        if groups.iter().any(|g| g.zone.is_empty() && g.replicas > 0) {
+            let evidence = groups.iter().filter(|g| g.zone.is_empty()).map(|g| g.span).collect();
+            return Err(("workers in the default AZ: where they run is not named", evidence));
+        }
+        Ok(Workforce {
+            total,
+            left: groups.iter().filter(|g| !self.is_lost(&g.zone)).map(|g| g.replicas).sum(),
+            compact: false,
+            evidence: groups
+                .iter()
+                .filter(|g| self.is_lost(&g.zone) && g.replicas > 0)
+                .map(|g| g.replicas_span)
+                .collect(),
+        })
+    }
+
     pub fn is_lost(&self, zone: &str) -> bool {
         self.lost.iter().any(|l| l == zone)
     }
@@ -225,17 +272,4 @@ const SERVICES: [&str; 7] =
 fn order(mut services: Vec<Outcome>) -> Vec<Outcome> {
     services.sort_by_key(|o| SERVICES.iter().position(|s| *s == o.service));
     services
-}
-
-/// `az1: 2, az2: 1` from (zone, count) pairs, in first-seen order.
-pub(crate) fn per_zone(items: impl IntoIterator<Item = (String, i64)>) -> String {
-    let mut counts: Vec<(String, i64)> = Vec::new();
-    for (zone, n) in items {
-        match counts.iter_mut().find(|(z, _)| *z == zone) {
-            Some((_, c)) => *c += n,
-            None => counts.push((zone, n)),
-        }
-    }
-    let shown = |z: &str| if z.is_empty() { "the default AZ".to_owned() } else { z.to_owned() };
-    counts.iter().map(|(z, n)| format!("{}: {n}", shown(z))).collect::<Vec<_>>().join(", ")
 }

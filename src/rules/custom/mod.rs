@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use super::catalogue::{Descriptor, Examples, SeverityName};
 use crate::error::Error;
+use crate::loader::Retain;
 use crate::source::{FileId, Span};
-use crate::yaml::Node;
 
 pub use run::{Documents, check};
 
@@ -73,38 +73,18 @@ impl Target {
     }
 }
 
-/// The document kinds the loader must keep for a set of rules (it frees every tree otherwise).
-#[derive(Clone, Debug, Default)]
-pub struct Retain {
-    pub install_config: bool,
-    pub kinds: Vec<String>,
-    pub heat: bool,
-}
-
-impl Retain {
-    pub fn for_rules<'a>(rules: impl IntoIterator<Item = &'a CustomRule>) -> Retain {
-        let mut retain = Retain::default();
-        for rule in rules {
-            match &rule.target {
-                Target::InstallConfig => retain.install_config = true,
-                Target::Kind(kind) => retain.kinds.push(kind.clone()),
-                Target::HeatResource(_) => retain.heat = true,
-                Target::Cluster | Target::Model => {}
-            }
+/// The documents the loader must keep for a set of rules (it frees every tree otherwise).
+pub fn retain<'a>(rules: impl IntoIterator<Item = &'a CustomRule>) -> Retain {
+    let mut retain = Retain::default();
+    for rule in rules {
+        match &rule.target {
+            Target::InstallConfig => retain.install_config = true,
+            Target::Kind(kind) => retain.kinds.push(kind.clone()),
+            Target::HeatResource(_) => retain.heat = true,
+            Target::Cluster | Target::Model => {}
         }
-        retain
     }
-
-    pub fn is_empty(&self) -> bool {
-        !self.install_config && !self.heat && self.kinds.is_empty()
-    }
-
-    /// Whether a document is one the rules read.
-    pub fn wants(&self, root: &Node) -> bool {
-        (self.heat && crate::inputs::heat::is_heat(root))
-            || (self.install_config && crate::inputs::is_install_config_document(root))
-            || root.get("kind").and_then(Node::as_str).is_some_and(|k| self.kinds.iter().any(|w| w == k))
-    }
+    retain
 }
 
 /// A rule file as written.

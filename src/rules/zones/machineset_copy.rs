@@ -91,10 +91,9 @@ fn document_holding(root: &Node, span: Span) -> Option<&Node> {
     if span.start < full.start || span.end > full.end {
         return None;
     }
-    let is_list = root.get("kind").and_then(Node::as_str).is_some_and(|k| k.ends_with("List"));
-    match root.get("items").and_then(Node::as_seq) {
-        Some(items) if is_list => items.iter().find_map(|item| document_holding(item, span)),
-        _ => Some(root),
+    match crate::inputs::list_items(root) {
+        Some(items) => items.iter().find_map(|item| document_holding(item, span)),
+        None => Some(root),
     }
 }
 

@@ -12,27 +12,7 @@ pub mod zone_list_length_mismatch;
 use crate::inputs::InstallConfig;
 use crate::inputs::install_config::MachinePool;
 
-/// How an AZ is named in messages: the empty name is Nova's default AZ, counted as an AZ of its own.
-pub(crate) fn az_display(zone: &str) -> &str {
-    if zone.is_empty() { "the default AZ" } else { zone }
-}
-
-/// `az1: 2, az2: 1`.
-pub(crate) fn per_az_text(counts: &[(&str, i64)]) -> String {
-    counts.iter().map(|(z, n)| format!("{}: {n}", az_display(z))).collect::<Vec<_>>().join(", ")
-}
-
-/// Counts per AZ, in order of first appearance.
-pub(crate) fn tally<'a>(items: impl IntoIterator<Item = (&'a str, i64)>) -> Vec<(&'a str, i64)> {
-    let mut out: Vec<(&str, i64)> = Vec::new();
-    for (zone, n) in items {
-        match out.iter_mut().find(|(z, _)| *z == zone) {
-            Some((_, total)) => *total += n,
-            None => out.push((zone, n)),
-        }
-    }
-    out
-}
+pub(crate) use crate::model::{az_display, per_az_text, tally};
 
 /// The AZ with the most members (the first one among equals).
 pub(crate) fn fullest<'a>(counts: &[(&'a str, i64)]) -> Option<(&'a str, i64)> {
