@@ -1,19 +1,21 @@
 //! The span-preserving YAML tree. This is the only module that knows the parser crate.
 //!
-//! serde-saphyr gives a line, column and byte offset on every key and value; the tree below keeps
-//! them as byte [`Span`]s. Scalars are resolved as Kubernetes reads YAML 1.1 (`yes`/`on` are
-//! booleans, `0644` is 420). Duplicate keys are kept, both with their spans, so that a rule can
-//! report them instead of the parser failing. The parser's budget stays on (alias and merge bombs,
-//! nesting depth, node count), except the document count: big rendered bundles are legitimate.
+//! The tree is built from granit-parser's events (the parser under serde-saphyr) without
+//! recursion, with a byte [`Span`] on every key and value ([`tree`]). Scalars are resolved as
+//! Kubernetes reads YAML 1.1 (`yes`/`on` are booleans, `0644` is 420; [`scalar`]). Duplicate keys
+//! are kept, both with their spans, so that a rule can report them instead of the parser failing.
+//! A budget bounds the work of alias and merge bombs and deep nesting; the number of documents is
+//! not limited, as big rendered bundles are legitimate.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, Spanned};
+use crate::source::{FileId, Span};
 
-use crate::source::{FileId, LineIndex, Span};
+#[cfg(test)]
+mod oracle;
+mod scalar;
+mod tree;
 
 /// A YAML node with the byte span of its text.
 #[derive(Clone, Debug, PartialEq)]
@@ -173,114 +175,10 @@ pub struct Parsed {
     pub duplicates: Vec<DuplicateKey>,
 }
 
-/// Documents a single file may hold. Rendered bundles run to thousands; the budget's node and
-/// byte limits still bound the total work.
-const MAX_DOCUMENTS: usize = 1_000_000;
-
-fn options() -> Options {
-    let mut opts = Options::default();
-    opts.duplicate_keys = DuplicateKeyPolicy::PassThrough;
-    opts.legacy_octal_numbers = true;
-    opts.with_snippet = false;
-    let mut budget = Budget::default();
-    budget.max_documents = MAX_DOCUMENTS;
-    opts.budget = Some(budget);
-    opts
-}
-
 /// Parses every document of a file. A document that cannot be parsed becomes a [`ParseError`];
 /// the documents around it are still returned.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    let mut out = Parsed::default();
-    match parse_chunk(text) {
-        Ok(raws) => push_documents(&mut out, file, 0, raws),
-        Err(err) => {
-            // One broken document must not hide the others: parse each one on its own.
-            let chunks = split_documents(text);
-            if chunks.len() <= 1 {
-                out.errors.push(to_parse_error(file, text, 0, &err));
-            } else {
-                for (start, chunk) in chunks {
-                    match parse_chunk(chunk) {
-                        Ok(raws) => push_documents(&mut out, file, start, raws),
-                        Err(err) => out.errors.push(to_parse_error(file, chunk, start, &err)),
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-fn parse_chunk(text: &str) -> Result<Vec<Spanned<Raw>>, serde_saphyr::Error> {
-    serde_saphyr::from_str_multiple_with_options(text, options())
-}
-
-fn push_documents(out: &mut Parsed, file: FileId, base: usize, raws: Vec<Spanned<Raw>>) {
-    for raw in raws {
-        let root = convert(raw, file, base);
-        find_duplicates(&root, &mut out.duplicates);
-        let index = out.documents.len();
-        out.documents.push(Document { file, index, root });
-    }
-}
-
-/// Splits a stream at `---` document markers, returning each chunk with its byte offset.
-fn split_documents(text: &str) -> Vec<(usize, &str)> {
-    let mut chunks = Vec::new();
-    let mut start = 0;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let is_marker = line
-            .strip_prefix("---")
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r']));
-        if is_marker && offset > start {
-            chunks.push((start, &text[start..offset]));
-            start = offset;
-        }
-        offset += line.len();
-    }
-    if start < text.len() {
-        chunks.push((start, &text[start..]));
-    }
-    chunks
-}
-
-fn to_parse_error(file: FileId, chunk: &str, base: usize, err: &serde_saphyr::Error) -> ParseError {
-    let offset = err
-        .location()
-        .and_then(|loc| {
-            let lines = LineIndex::new(chunk);
-            let line = usize::try_from(loc.line()).ok()?;
-            let col = usize::try_from(loc.column()).ok()?.max(1);
-            let start = lines.line_start(line)?;
-            let line_text = chunk.get(start..)?.split('\n').next()?;
-            let byte_col = line_text.char_indices().nth(col - 1).map_or(line_text.len(), |(i, _)| i);
-            Some(start + byte_col)
-        })
-        .unwrap_or(0);
-    let start = base + offset;
-    let end = start + chunk.get(offset..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
-    ParseError {
-        message: clean_message(&err.without_snippet().to_string()),
-        span: Span::new(file, start, end),
-    }
-}
-
-/// Drops the "error: line N column M:" prefix: the position is reported separately.
-fn clean_message(raw: &str) -> String {
-    let first = raw.lines().next().unwrap_or(raw);
-    let msg = first.strip_prefix("error: ").unwrap_or(first);
-    let msg = match msg.strip_prefix("line ") {
-        Some(rest) => rest.split_once(": ").map_or(msg, |(_, m)| m),
-        None => msg,
-    };
-    // The parser may repeat the position (relative to the chunk it saw): drop it too.
-    let msg = match msg.rfind(" at line ") {
-        Some(at) if msg[at..].contains(", column ") => &msg[..at],
-        _ => msg,
-    };
-    msg.trim().to_owned()
+    tree::parse(file, text)
 }
 
 fn find_duplicates(node: &Node, out: &mut Vec<DuplicateKey>) {
@@ -322,114 +220,6 @@ fn same_key(a: &Node, b: &Node) -> bool {
     match (&a.kind, &b.kind) {
         (NodeKind::Seq(_) | NodeKind::Map(_), _) | (_, NodeKind::Seq(_) | NodeKind::Map(_)) => false,
         (x, y) => x == y,
-    }
-}
-
-/// The parser's view of a node, before spans are turned into file offsets.
-#[derive(Debug)]
-enum Raw {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Spanned<Raw>>),
-    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
-}
-
-fn convert(raw: Spanned<Raw>, file: FileId, base: usize) -> Node {
-    let loc = raw.referenced;
-    let s = loc.span();
-    let start = s.byte_offset().unwrap_or_else(|| s.offset());
-    let len = s.byte_len().unwrap_or_else(|| s.len());
-    let start = base + usize::try_from(start).unwrap_or(0);
-    let end = start + usize::try_from(len).unwrap_or(0);
-    let kind = match raw.value {
-        Raw::Null => NodeKind::Null,
-        Raw::Bool(b) => NodeKind::Bool(b),
-        Raw::Int(i) => NodeKind::Int(i),
-        Raw::Float(f) => NodeKind::Float(f),
-        Raw::Str(s) => NodeKind::Str(s),
-        Raw::Seq(items) => NodeKind::Seq(items.into_iter().map(|n| convert(n, file, base)).collect()),
-        Raw::Map(entries) => NodeKind::Map(
-            entries.into_iter().map(|(k, v)| (convert(k, file, base), convert(v, file, base))).collect(),
-        ),
-    };
-    Node { kind, span: Span::new(file, start, end) }
-}
-
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML node")
-    }
-    fn visit_unit<E>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-    fn visit_none<E>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
-        Raw::deserialize(d)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
-        Ok(Raw::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
-        Ok(Raw::Int(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
-        Ok(i64::try_from(v).map_or_else(|_| Raw::Str(v.to_string()), Raw::Int))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
-        Ok(i64::try_from(v).map_or_else(|_| Raw::Str(v.to_string()), Raw::Int))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Raw, E> {
-        Ok(i64::try_from(v).map_or_else(|_| Raw::Str(v.to_string()), Raw::Int))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
-        Ok(Raw::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
-        Ok(Raw::Str(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
-        Ok(Raw::Str(v))
-    }
-    fn visit_bytes<E>(self, v: &[u8]) -> Result<Raw, E> {
-        Ok(Raw::Str(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
-        Raw::deserialize(d)
-    }
-    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Raw, A::Error> {
-        // A tagged node (`!Ref x`, `!!binary`): keep its content, the tag is irrelevant here.
-        let (_, variant) = data.variant::<de::IgnoredAny>()?;
-        de::VariantAccess::newtype_variant::<Raw>(variant)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Raw>>()? {
-            items.push(item);
-        }
-        Ok(Raw::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<Raw>>()? {
-            let value = map.next_value::<Spanned<Raw>>()?;
-            entries.push((key, value));
-        }
-        Ok(Raw::Map(entries))
     }
 }
 
@@ -486,6 +276,39 @@ mod tests {
     }
 
     #[test]
+    fn a_long_string_aliased_many_times_is_stopped_by_the_budget() {
+        let mut text = format!("a: &a {}\nb:\n", "x".repeat(1 << 20));
+        text.push_str(&"  - *a\n".repeat(100));
+        text.push_str("---\nnext: 1\n");
+        let p = parse_str(&text);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert!(p.errors[0].message.contains("budget"), "{}", p.errors[0].message);
+        // At the alias that crossed the line (the 64th copy of 1 MiB), not at the file's start.
+        assert_eq!(slice(&text, p.errors[0].span), "*a");
+        assert_eq!(p.documents.len(), 1);
+        assert_eq!(p.documents[0].root.get("next").and_then(Node::as_i64), Some(1));
+    }
+
+    #[test]
+    fn an_alias_cannot_nest_deeper_than_the_budget() {
+        let deep = format!("{}1{}", "[".repeat(40), "]".repeat(40));
+        let text = format!("a: &a {deep}\nb: {}*a{}\n", "[".repeat(30), "]".repeat(30));
+        let p = parse_str(&text);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert_eq!(slice(&text, p.errors[0].span), "*a");
+    }
+
+    #[test]
+    fn broken_aliases_and_merges_are_positioned_errors() {
+        for (text, at) in [("a: &a {<<: *a}\n", "*a"), ("y:\n  <<: 5\n", "5"), ("a: *nope\n", "*")] {
+            let p = parse_str(text);
+            assert!(p.documents.is_empty(), "{text:?}");
+            assert_eq!(p.errors.len(), 1, "{text:?}: {:?}", p.errors);
+            assert_eq!(slice(text, p.errors[0].span), at, "{text:?}");
+        }
+    }
+
+    #[test]
     fn large_bundles_are_not_cut_at_a_document_limit() {
         let text: String =
             (0..5000).map(|i| format!("---\nkind: ConfigMap\nmetadata: {{name: cm{i}}}\n")).collect();
@@ -501,5 +324,78 @@ mod tests {
         assert!(is_templated("<cluster_name>"));
         assert!(!is_templated("ocp1"));
         assert!(!is_templated("<"));
+    }
+
+    /// Every YAML file the repository and the shared corpus hold.
+    fn real_files() -> Vec<std::path::PathBuf> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dirs = [root.join("fixtures"), root.join("examples"), root.join("../shared/corpus")];
+        dirs.iter()
+            .flat_map(|dir| walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok))
+            .map(walkdir::DirEntry::into_path)
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect()
+    }
+
+    /// The event tree reads real files exactly as the serde-saphyr reader did: the same
+    /// documents, nodes, spans, duplicate keys and error positions.
+    #[test]
+    fn the_event_tree_matches_the_serde_reader_on_every_real_file() {
+        let files = real_files();
+        assert!(files.len() > 100, "only {} files found", files.len());
+        let mut differ = Vec::new();
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else { continue };
+            let new = parse_str(&text);
+            let old = oracle::parse(FileId(0), &text);
+            // After an error the old reader re-read the file split at `---` lines only; the
+            // parser's own recovery also keeps a document that ended (`...`, or a complete root
+            // followed by junk) before the broken one. So it may keep more, never fewer.
+            let roots = |p: &Parsed| p.documents.iter().map(|d| d.root.clone()).collect::<Vec<_>>();
+            let (new_roots, old_roots) = (roots(&new), roots(&old));
+            let same_docs = if old.errors.is_empty() {
+                new_roots == old_roots
+            } else {
+                old_roots.iter().all(|root| new_roots.contains(root))
+            };
+            let error_spans = |p: &Parsed| p.errors.iter().map(|e| e.span).collect::<Vec<_>>();
+            if !same_docs || new.duplicates != old.duplicates || error_spans(&new) != error_spans(&old) {
+                differ.push(path.display().to_string());
+            }
+        }
+        assert!(differ.is_empty(), "{} of {} files differ: {differ:#?}", differ.len(), files.len());
+    }
+
+    /// The corners real files rarely show: merge keys, aliases, tags, empty values, complex
+    /// keys, document markers and errors.
+    #[test]
+    fn the_event_tree_matches_the_serde_reader_on_yaml_corners() {
+        let cases = [
+            "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n",
+            "b: &b {x: 1}\no: &o {x: 2, z: 3}\nm:\n  <<: [*b, *o]\n  y: 3\nn:\n  <<: {p: {r: 1}}\n  q: 2\n",
+            "x: &x {a: 1}\ny:\n  <<: *x\n  <<: {b: 2}\n",
+            "x: &x {a: 1, a: 2}\ny: {<<: *x}\n\"<<\": {a: 1}\n",
+            "a: &a\n  k: v\nb: *a\nc: &s hello\nd: *s\n- bad\n",
+            "a: !Ref foo\nb: !!str 123\nc: !!int \"7\"\nd: ~\ne:\ng: \"\"\nh: !!null \"\"\ni: !!bool yes\nj: !!float 1\n",
+            "k: !custom\n  x: 1\nm: !!str\nn: ! 12\no: !Ref 12\n",
+            "- &x a\n- *x\n- {a: 1, b: [x, y]}\n- [ ]\n- {}\n-\n- - 1\n  - 2\n",
+            "? [a]\n: 1\n? complex\n: v2\n\"k\": v\n1: a\n0x10: b\nyes: c\n",
+            "k: |\n  text\n  more\nf: >-\n  folded\n  text\nz: 'it''s'\np: this is\n  multi line\n",
+            "a: 012\nb: 0o17\nc: 1_000\nd: +5\ne: 18446744073709551616\nf: -0\ng: 9223372036854775808\nh: 1.5e3\n",
+            "---\n~\n---\na: 1\n---\n---\n# only\n...\n---\nb: 2\n",
+            "a: 1\n---\nb: [1, 2\n---\nc: 3\n",
+            "a: *nope\n---\nb: 1\n",
+            "a: b: c\n---\nd: {e: 1, e: 2}\n",
+            "a: 1\na: 2\nb: {x: 1, x: 2}\n",
+            "caf\u{e9}: \"\u{e9}t\u{e9}\"\nname: [\u{2603}, x]\n",
+        ];
+        for case in cases {
+            let (new, old) = (parse_str(case), oracle::parse(FileId(0), case));
+            let roots = |p: &Parsed| p.documents.iter().map(|d| d.root.clone()).collect::<Vec<_>>();
+            assert_eq!(roots(&new), roots(&old), "{case:?}");
+            assert_eq!(new.duplicates, old.duplicates, "{case:?}");
+            let error_spans = |p: &Parsed| p.errors.iter().map(|e| e.span).collect::<Vec<_>>();
+            assert_eq!(error_spans(&new), error_spans(&old), "{case:?}");
+        }
     }
 }
