@@ -45,7 +45,7 @@ pub struct Loaded {
     pub retained: Vec<(FileId, Node)>,
 }
 
-/// Stack for parser threads.
+/// Stack for parser threads (see [`load_retaining`]).
 const PARSER_STACK: usize = 32 << 20;
 
 /// One pool of parser threads for the process, built on first use: a pool per call would start
@@ -113,8 +113,9 @@ pub fn load_retaining(files: &[Discovered], retain: &Retain) -> Loaded {
             })
             .collect()
     };
-    // The parser recurses once per nesting level (bounded by its depth budget); unoptimised
-    // builds need more than the default 2 MiB thread stack for the deepest allowed document.
+    // The parser does not recurse, but the readers and rules walk trees recursively, once per
+    // nesting level (at most the parser's depth budget of 64): the large stack keeps unoptimised
+    // builds, whose frames are big, clear of the default 2 MiB.
     let results = on_parser_pool(work);
     let mut loaded = Loaded::default();
     for (source, file, inputs, kept) in results {
