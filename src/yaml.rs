@@ -308,6 +308,20 @@ mod tests {
         }
     }
 
+    /// Where the tree departs from the serde-built one on purpose: a value no field takes is
+    /// kept as text instead of failing the whole file.
+    #[test]
+    fn unreadable_typed_values_stay_text() {
+        let text = "a: !!int abc\nb: .inf\nc: !!binary not-base64\nd: !!float x\n";
+        let p = parse_str(text);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let root = &p.documents[0].root;
+        for (key, value) in [("a", "abc"), ("b", ".inf"), ("c", "not-base64"), ("d", "x")] {
+            assert_eq!(root.get(key).and_then(Node::as_str), Some(value), "{key}");
+        }
+        assert!(!oracle::parse(FileId(0), text).errors.is_empty());
+    }
+
     #[test]
     fn large_bundles_are_not_cut_at_a_document_limit() {
         let text: String =
