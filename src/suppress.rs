@@ -214,7 +214,7 @@ pub fn from_yaml(file: FileId, text: &str) -> Directives {
     #[cfg(test)]
     tests::PARSER_RUNS.with(|runs| runs.set(runs.get() + 1));
     let mut parser = Parser::new_from_str_with_options(text, options);
-    let mut last_error: Option<usize> = None;
+    let mut last_error = None;
     while let Some(next) = parser.next() {
         match next {
             Ok((Event::Comment(body, _), span)) => {
@@ -234,13 +234,8 @@ pub fn from_yaml(file: FileId, text: &str) -> Directives {
             }
             Ok(_) => {}
             Err(error) => {
-                // Recovery only moves forward; stop if an error does not (defensive).
-                let at = error.marker().index();
-                if last_error.is_some_and(|prev| at <= prev) {
-                    break;
-                }
-                last_error = Some(at);
-                if !matches!(parser.proceed_next_document(), Ok(true)) {
+                if !crate::yaml::resume_at_next_document(&mut parser, &mut last_error, error.marker().index())
+                {
                     break;
                 }
             }

@@ -143,6 +143,21 @@ pub fn has_template_markers(text: &str) -> bool {
     text.contains("{{") || text.contains("{%")
 }
 
+/// After an error at position `at` (any measure that grows through the text), moves the parser
+/// to the next document; returns false when reading should stop. Recovery only moves forward,
+/// so an error that does not is taken as the end (defensive).
+pub(crate) fn resume_at_next_document<'a>(
+    parser: &mut granit_parser::Parser<'a, granit_parser::StrInput<'a>>,
+    last_error: &mut Option<usize>,
+    at: usize,
+) -> bool {
+    if last_error.is_some_and(|prev| at <= prev) {
+        return false;
+    }
+    *last_error = Some(at);
+    matches!(parser.proceed_next_document(), Ok(true))
+}
+
 /// One parsed YAML document.
 #[derive(Debug)]
 pub struct Document {

@@ -34,7 +34,7 @@ pub(super) fn parse(file: FileId, text: &str) -> Parsed {
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut builder = Builder::new(file, text);
     let mut out = Parsed::default();
-    let mut last_error: Option<u32> = None;
+    let mut last_error = None;
     while let Some(next) = parser.next() {
         let failure = match next {
             Ok((event, span)) => match builder.event(event, span) {
@@ -49,14 +49,12 @@ pub(super) fn parse(file: FileId, text: &str) -> Parsed {
             Err(error) => builder.scan_error(&error),
         };
         // One broken document must not hide the others: report it and go on with the next.
-        let at = failure.span.start;
+        let at = failure.span.start as usize;
         out.errors.push(failure);
         builder.reset();
-        // Recovery only moves forward; stop if an error does not (defensive).
-        if last_error.is_some_and(|prev| at <= prev) || !matches!(parser.proceed_next_document(), Ok(true)) {
+        if !super::resume_at_next_document(&mut parser, &mut last_error, at) {
             break;
         }
-        last_error = Some(at);
     }
     out
 }
@@ -150,9 +148,7 @@ impl<'t> Builder<'t> {
                     {
                         *merge_key = true;
                     }
-                    if anchor != 0 {
-                        self.anchors.insert(anchor, Built { node, nodes: 1, bytes, height: 0 });
-                    }
+                    self.remember(anchor, &Built { node, nodes: 1, bytes, height: 0 });
                     return Ok(None);
                 }
                 self.finish(Built { node, nodes: 1, bytes, height: 0 }, anchor);
@@ -240,12 +236,17 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    /// Places a finished node in its parent (or as the document root) and records its anchor.
-    fn finish(&mut self, built: Built, anchor: usize) {
+    /// Keeps a copy of an anchored node for the aliases that follow (anchor 0 is none).
+    fn remember(&mut self, anchor: usize, built: &Built) {
         if anchor != 0 {
-            let copy = Built { node: built.node.clone(), ..built };
+            let copy = Built { node: built.node.clone(), ..*built };
             self.anchors.insert(anchor, copy);
         }
+    }
+
+    /// Places a finished node in its parent (or as the document root) and records its anchor.
+    fn finish(&mut self, built: Built, anchor: usize) {
+        self.remember(anchor, &built);
         let Some(parent) = self.stack.last_mut() else {
             self.root = Some(built.node);
             return;
