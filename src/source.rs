@@ -62,7 +62,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(lines(text).skip(1).map(|(start, _)| start));
         Self { starts }
     }
 
@@ -78,6 +78,31 @@ impl LineIndex {
         let column = text.get(start..offset).map_or(offset - start, |prefix| prefix.chars().count()) + 1;
         LineCol { line, column }
     }
+}
+
+/// Every line of a text with the offset of its first byte, without its line end. LF, CRLF and a
+/// lone CR each end a line, as in YAML (1.2 §5.4), HCL and the editors that show the file: a file
+/// saved with classic Mac line ends is many lines, not one. Like `split('\n')`, a text ending in a
+/// line end yields an empty last line.
+pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut next = Some(0);
+    std::iter::from_fn(move || {
+        let start = next?;
+        let rest = bytes.get(start..).unwrap_or_default();
+        match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+            Some(at) => {
+                let end = start + at;
+                let crlf = bytes.get(end) == Some(&b'\r') && bytes.get(end + 1) == Some(&b'\n');
+                next = Some(end + if crlf { 2 } else { 1 });
+                Some((start, text.get(start..end).unwrap_or_default()))
+            }
+            None => {
+                next = None;
+                Some((start, text.get(start..).unwrap_or_default()))
+            }
+        }
+    })
 }
 
 /// One file read from disk.
@@ -190,5 +215,20 @@ mod tests {
         let x = text.find('x').unwrap_or_default();
         assert_eq!(idx.line_col(text, x), LineCol { line: 2, column: 5 });
         assert_eq!(idx.line_col(text, text.len()), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn every_line_end_counts() {
+        // LF, CRLF and lone CR, mixed in one text.
+        let text = "a: 1\rb: 2\r\nc: 3\nd: 4\r\re: 5";
+        let idx = LineIndex::new(text);
+        let at = |s: &str| idx.line_col(text, text.find(s).unwrap_or_default());
+        assert_eq!(at("b"), LineCol { line: 2, column: 1 });
+        assert_eq!(at("c"), LineCol { line: 3, column: 1 });
+        assert_eq!(at("d"), LineCol { line: 4, column: 1 });
+        assert_eq!(at("e"), LineCol { line: 6, column: 1 });
+        let seen: Vec<&str> = lines(text).map(|(_, l)| l).collect();
+        assert_eq!(seen, ["a: 1", "b: 2", "c: 3", "d: 4", "", "e: 5"]);
+        assert_eq!(lines("x\n").collect::<Vec<_>>(), [(0, "x"), (2, "")]);
     }
 }

@@ -266,12 +266,7 @@ pub fn from_text(file: FileId, text: &str) -> Directives {
         return out;
     }
     let mut heredoc: Option<&str> = None;
-    let mut line_start = 0;
-    for (index, raw) in text.split_inclusive('\n').enumerate() {
-        let start = line_start;
-        line_start += raw.len();
-        let line = raw.strip_suffix('\n').unwrap_or(raw);
-        let line = line.strip_suffix('\r').unwrap_or(line);
+    for (index, (start, line)) in crate::source::lines(text).enumerate() {
         if let Some(terminator) = heredoc {
             if line.trim() == terminator {
                 heredoc = None;

@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 
 use crate::inputs::Field;
-use crate::source::{FileId, Sp, Span};
+use crate::source::{FileId, Sp, Span, lines};
 use crate::yaml::is_templated;
 
 /// What a text file turned out to be.
@@ -207,7 +207,7 @@ pub fn read(file: FileId, text: &str) -> Option<LbConfig> {
 /// The cheap test run on every text file before any parsing. Lines ending in `{` or `;` and
 /// `key = value` lines are Terraform, nginx or INI, not HAProxy.
 fn starts_a_line(text: &str, keywords: &[&str]) -> bool {
-    text.lines().any(|line| {
+    lines(text).any(|(_, line)| {
         let mut words = line.split_whitespace();
         let (Some(key), Some(name)) = (words.next(), words.next()) else { return false };
         let end = line.trim_end();
@@ -236,16 +236,6 @@ impl<'a> Word<'a> {
     fn sub(&self, from: usize, to: usize) -> Option<Word<'a>> {
         self.raw.get(from..to).map(|raw| Word { raw, start: self.start + from })
     }
-}
-
-/// Lines with the offset of their first byte.
-fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut next = 0;
-    text.split('\n').map(move |line| {
-        let start = next;
-        next += line.len() + 1;
-        (start, line.strip_suffix('\r').unwrap_or(line))
-    })
 }
 
 /// Splits a line into words, up to a comment. Template expressions stay whole even when they hold

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use super::{Finding, Options, Report, redact};
+use super::{Finding, Options, Report, redact, snippet};
 use crate::diagnostic::Severity;
 use crate::source::{FileId, SourceDb, Span};
 
@@ -21,13 +21,11 @@ pub fn render(report: &Report, color: bool, options: &Options, out: &mut dyn Wri
         .with_width(WIDTH)
         .with_links(false)
         .without_primary_span_start();
-    let mut texts: HashMap<FileId, Arc<String>> = HashMap::new();
+    let mut texts: HashMap<FileId, Shown> = HashMap::new();
     for finding in &report.findings {
-        let text = texts
-            .entry(finding.span.file)
-            .or_insert_with(|| Arc::new(redact(source_text(&report.sources, finding.span.file))))
-            .clone();
-        let diag = Rendered::new(finding, &report.sources, text);
+        let shown =
+            texts.entry(finding.span.file).or_insert_with(|| Shown::new(&report.sources, finding.span.file));
+        let diag = Rendered::new(finding, &report.sources, shown);
         let mut buf = String::new();
         if handler.render_report(&mut buf, &diag).is_err() {
             buf = format!("{}:{}:{}: {}\n", finding.file, finding.line, finding.column, finding.message);
@@ -77,6 +75,9 @@ pub fn render(report: &Report, color: bool, options: &Options, out: &mut dyn Wri
             }
         }
     }
+    for notice in &report.notices {
+        writeln!(out, "note: {}: {}", notice.file, notice.message)?;
+    }
     let s = &report.summary;
     let mut scanned =
         [plural(s.files, "file"), plural(s.documents, "document"), plural(s.clusters, "cluster")].join(", ");
@@ -85,6 +86,14 @@ pub fn render(report: &Report, color: bool, options: &Options, out: &mut dyn Wri
         if !options.show_suppressed {
             scanned.push_str(", --show-suppressed lists them");
         }
+    }
+    if !report.notices.is_empty() {
+        let n = report.notices.len();
+        scanned.push_str(&format!(
+            "; {} not read, see the note{} above",
+            plural(n, "input"),
+            if n == 1 { "" } else { "s" }
+        ));
     }
     if report.findings.is_empty() {
         writeln!(out, "All checks passed ({scanned}).")
@@ -104,8 +113,21 @@ pub fn display_name(name: &str) -> &str {
     if name.is_empty() { "(unnamed)" } else { name }
 }
 
-fn source_text(sources: &SourceDb, file: FileId) -> &str {
-    sources.get(file).map_or("", |f| f.text.as_str())
+/// A file's text as snippets show it: secrets masked; when some line is too long to draw, each
+/// finding gets an excerpt of its own ([`snippet`]).
+struct Shown {
+    text: Arc<String>,
+    long_lines: bool,
+}
+
+impl Shown {
+    fn new(sources: &SourceDb, file: FileId) -> Self {
+        let text = redact(sources.get(file).map_or("", |f| f.text.as_str()));
+        let long_lines = crate::source::lines(&text).any(|(_, l)| l.len() > snippet::MAX_LINE);
+        // A lone CR ends a line for the tool but not for miette: written as LF (same length).
+        let text = if text.contains('\r') { snippet::lone_cr_as_lf(&text) } else { text };
+        Self { text: Arc::new(text), long_lines }
+    }
 }
 
 /// A finding in the shape miette renders.
@@ -119,23 +141,40 @@ struct Rendered {
 }
 
 impl Rendered {
-    fn new(f: &Finding, sources: &SourceDb, text: Arc<String>) -> Self {
-        let label = |span: Span, message: &str, primary: bool| {
-            let text = if message.is_empty() { None } else { Some(message.to_owned()) };
-            let span = SourceSpan::new((span.start as usize).into(), span.len());
-            if primary {
-                LabeledSpan::new_primary_with_span(text, span)
-            } else {
-                LabeledSpan::new_with_span(text, span)
-            }
+    fn new(f: &Finding, sources: &SourceDb, shown: &Shown) -> Self {
+        let here: Vec<(Span, &str, bool)> = std::iter::once((f.span, f.label.as_str(), true))
+            .chain(
+                f.secondary
+                    .iter()
+                    .filter(|l| l.span.file == f.span.file)
+                    .map(|l| (l.span, l.message.as_str(), false)),
+            )
+            .collect();
+        let ranges: Vec<std::ops::Range<usize>> =
+            here.iter().map(|(s, _, _)| s.start as usize..s.end as usize).collect();
+        let (text, ranges, cut) = if shown.long_lines {
+            let e = snippet::excerpt(&shown.text, &ranges);
+            (Arc::new(e.text), e.spans, e.cut)
+        } else {
+            (shown.text.clone(), ranges, Vec::new())
         };
-        let mut labels = vec![label(f.span, &f.label, true)];
+        let labels = here
+            .iter()
+            .zip(ranges)
+            .map(|((_, message, primary), range)| {
+                let message = if message.is_empty() { None } else { Some((*message).to_owned()) };
+                let span = SourceSpan::new(range.start.into(), range.len());
+                if *primary {
+                    LabeledSpan::new_primary_with_span(message, span)
+                } else {
+                    LabeledSpan::new_with_span(message, span)
+                }
+            })
+            .collect();
         // Labels in other files cannot be drawn on this file's source: they go into the help.
         let mut elsewhere = Vec::new();
         for l in &f.secondary {
-            if l.span.file == f.span.file {
-                labels.push(label(l.span, &l.message, false));
-            } else {
+            if l.span.file != f.span.file {
                 let (start, _) = sources.range(l.span);
                 elsewhere.push(format!(
                     "{}:{}:{}: {}",
@@ -154,6 +193,10 @@ impl Rendered {
                 elsewhere.join("\n")
             )),
         };
+        for (line, chars) in cut {
+            let note = format!("line {line} is {chars} characters long: the snippet shows a part of it");
+            help = Some(help.map_or_else(|| note.clone(), |h| format!("{h}\n{note}")));
+        }
         if let Some(fix) = &f.fix {
             let line = format!("safe fix (--fix): {}", fix.description);
             help = Some(help.map_or_else(|| line.clone(), |h| format!("{h}\n{line}")));

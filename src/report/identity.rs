@@ -148,9 +148,9 @@ fn push_key(key: &str, path: &mut String) {
 /// unindented section lines) and the directive on the finding's line.
 fn text_identity(text: &str, offset: usize) -> Identity {
     let offset = offset.min(text.len());
-    let line_start = text.get(..offset).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let line_start = text.get(..offset).and_then(|t| t.rfind(['\n', '\r'])).map_or(0, |i| i + 1);
     let mut blocks: Vec<String> = Vec::new();
-    for line in text.get(..line_start).unwrap_or("").lines() {
+    for (_, line) in crate::source::lines(text.get(..line_start).unwrap_or("")) {
         let code = line.split('#').next().unwrap_or("");
         if code.trim().is_empty() {
             continue;
@@ -172,7 +172,7 @@ fn text_identity(text: &str, offset: usize) -> Identity {
             rest = tail.get(1..).unwrap_or("");
         }
     }
-    let line = text.get(line_start..).and_then(|t| t.lines().next()).unwrap_or("");
+    let line = text.get(line_start..).and_then(|t| crate::source::lines(t).next()).map_or("", |(_, l)| l);
     let directive = match line.split_once('=') {
         Some((key, _)) if key.split_whitespace().count() == 1 => key.trim().to_owned(),
         _ => line.split_whitespace().take(2).collect::<Vec<_>>().join(" "),

@@ -9,6 +9,7 @@ pub mod junit;
 pub mod markdown;
 mod redact;
 pub mod sarif;
+mod snippet;
 mod suppressions;
 
 use std::io::Write;
@@ -124,6 +125,14 @@ pub struct Summary {
     pub suppressed: usize,
 }
 
+/// An input the run did not read (a symbolic link, a FIFO, a file over the size limit, a folder it
+/// could not open): not a finding, but never silent either.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub file: String,
+    pub message: String,
+}
+
 #[derive(Debug)]
 pub struct Report {
     pub sources: SourceDb,
@@ -138,6 +147,8 @@ pub struct Report {
     pub rules_checked: Vec<&'static str>,
     /// What `--baseline` left out and found fixed.
     pub baseline: Option<baseline::Outcome>,
+    /// Inputs not read, by path.
+    pub notices: Vec<Notice>,
 }
 
 impl Report {
@@ -364,6 +375,7 @@ pub(crate) fn build(
         fail_on: policy.fail_on,
         rules_checked: policy.rules_checked.clone(),
         baseline: None,
+        notices: Vec::new(),
     };
     report.recount();
     report
