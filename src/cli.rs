@@ -158,6 +158,11 @@ fn pair_outputs<F: Copy + Default>(
     Ok(targets)
 }
 
+fn parse_size(text: &str) -> Result<u64, String> {
+    crate::read::parse_size(text)
+        .ok_or_else(|| format!("`{text}` is not a size (1048576, 512KiB, 64MiB, 1GiB)"))
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or directories to check
@@ -194,6 +199,9 @@ pub struct CheckArgs {
     /// Read only the files named, not the rest of their cluster (relational rules then see less)
     #[arg(long)]
     pub no_context: bool,
+    /// Largest file read (bytes, or 512KiB, 64MiB, 1GiB); larger ones are listed as not read [default: 64MiB]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     /// List the findings that inline suppressions cover (human format)
     #[arg(long)]
     pub show_suppressed: bool,
@@ -452,6 +460,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         force_exclude: args.force_exclude,
         context: !args.no_context,
         suppressions: !args.config.isolated,
+        max_file_size: args.max_file_size.unwrap_or(crate::read::DEFAULT_MAX_FILE_SIZE),
         ..Settings::default()
     };
     if let Some(config) = &config {
@@ -483,20 +492,24 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     if let Some(baseline) = &baseline {
         report.baseline = Some(report::baseline::apply(&mut report, baseline));
     }
-    if args.diff {
-        let plan = crate::fix::plan(&report);
-        write!(out, "{}", crate::fix::diff(&plan))?;
-        note(&format!(
-            "{} fixable in {}; apply with --fix",
-            plural(plan.fixed, "finding"),
-            plural(plan.changes.len(), "file")
-        ));
-        return Ok(if plan.changes.is_empty() { ExitStatus::Clean } else { ExitStatus::Findings });
-    }
-    if args.fix {
-        let plan = crate::fix::plan(&report);
+    if args.diff || args.fix {
+        let plan = crate::fix::verify(&report, |overlay| {
+            crate::lint_overlaid(&args.paths, &settings, Some(overlay))
+        })?;
+        for r in &plan.rejected {
+            note(&format!("{}: fix not applied: {}", r.finding, r.reason));
+        }
+        if args.diff {
+            write!(out, "{}", crate::fix::diff(&plan))?;
+            note(&format!(
+                "{} fixable in {}; apply with --fix",
+                plural(plan.fixed.len(), "finding"),
+                plural(plan.changes.len(), "file")
+            ));
+            return Ok(if plan.changes.is_empty() { ExitStatus::Clean } else { ExitStatus::Findings });
+        }
         if !plan.changes.is_empty() {
-            crate::fix::apply(&plan)?;
+            crate::fix::apply(&plan, &crate::fix::roots(&args.paths))?;
             report = lint_paths(&args.paths, &settings)?;
             if let Some(baseline) = &baseline {
                 report.baseline = Some(report::baseline::apply(&mut report, baseline));
@@ -504,7 +517,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         }
         note(&format!(
             "Fixed {} ({} written).",
-            plural(plan.fixed, "finding"),
+            plural(plan.fixed.len(), "finding"),
             plural(plan.changes.len(), "file")
         ));
     }

@@ -31,6 +31,7 @@ pub struct Config {
     /// Rule (code or name) → its severity, `None` for `off`.
     pub severity: Vec<(String, Option<Severity>)>,
     pub fail_on: Option<Severity>,
+    pub max_file_size: Option<u64>,
     pub openshift_version: Option<(u32, u32)>,
     pub exclude: Vec<String>,
     /// Glob → rules not reported in the files it matches.
@@ -55,8 +56,8 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 impl Config {
     /// Reads, validates and interprets a configuration file.
     pub fn load(path: &Path) -> Result<Config, Error> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let text = crate::read::read_to_string(path, crate::read::DEFAULT_MAX_FILE_SIZE)
+            .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         let dir = std::path::absolute(path)
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf))
@@ -115,6 +116,13 @@ impl Config {
                     }
                 }
                 "fail-on" => config.fail_on = value.as_str().and_then(severity),
+                "max-file-size" => {
+                    let text = value.scalar_text().unwrap_or_default();
+                    let size = crate::read::parse_size(&text).ok_or_else(|| {
+                        at(value.span, format!("`{text}` is not a size (64MiB, 512KiB, 1048576)"))
+                    })?;
+                    config.max_file_size = Some(size);
+                }
                 "openshift-version" => config.openshift_version = value.as_str().and_then(parse_version),
                 "exclude" => config.exclude = strings(value),
                 "per-path-ignores" => {

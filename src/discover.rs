@@ -128,12 +128,35 @@ pub struct Discovered {
     pub reported: bool,
 }
 
+/// An input the run did not read, and why: reported as a notice (not a finding), so that a clean
+/// run never hides a file it skipped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// What discovery found: the files to read and the paths it passed over.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    pub files: Vec<Discovered>,
+    pub skipped: Vec<Skipped>,
+}
+
 /// Files to read, sorted by path (so that file ids and output are stable).
 /// With `context`, a named file brings the rest of its cluster along (see the module docs).
 pub fn discover(paths: &[PathBuf], excludes: &Excludes, context: bool) -> Result<Vec<Discovered>, Error> {
+    Ok(discover_all(paths, excludes, context)?.files)
+}
+
+/// [`discover`], with the paths a walk passed over: symbolic links (never followed, so a walk
+/// cannot leave the tree it was given), FIFOs, sockets and devices named like an input, and
+/// folders that cannot be read.
+pub fn discover_all(paths: &[PathBuf], excludes: &Excludes, context: bool) -> Result<Found, Error> {
     // A Vec sorted once: the walk already yields paths in order, so the sort is a near-linear
     // check, where a BTreeMap pays a logarithmic number of (slow) path comparisons per insert.
     let mut found: Vec<Discovered> = Vec::new();
+    let mut skipped = Vec::new();
     let mut context_roots = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
@@ -141,7 +164,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes, context: bool) -> Result
             _ => Error::Io { path: path.clone(), source },
         })?;
         if meta.is_dir() {
-            found.extend(walk(path, excludes).map(|path| Discovered { path, reported: true }));
+            found.extend(walk(path, excludes, &mut skipped).map(|path| Discovered { path, reported: true }));
         } else if !(excludes.force && excludes.matches(path)) {
             // Spelled as the context walk spells it (canonical, then relative to the working
             // directory), so that a file named by an absolute path is not read twice.
@@ -153,7 +176,8 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes, context: bool) -> Result
         }
     }
     for root in context_roots {
-        found.extend(walk(&root, excludes).map(|path| Discovered { path, reported: false }));
+        // Context is read quietly: what it passes over is not the user's to hear about.
+        found.extend(walk(&root, excludes, &mut Vec::new()).map(|path| Discovered { path, reported: false }));
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     // A file found twice is reported when any of its finds is.
@@ -164,10 +188,16 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes, context: bool) -> Result
         }
         same
     });
-    Ok(found)
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped.dedup();
+    Ok(Found { files: found, skipped })
 }
 
-fn walk<'a>(dir: &Path, excludes: &'a Excludes) -> impl Iterator<Item = PathBuf> + 'a {
+fn walk<'a>(
+    dir: &Path,
+    excludes: &'a Excludes,
+    skipped: &'a mut Vec<Skipped>,
+) -> impl Iterator<Item = PathBuf> + 'a {
     WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -176,11 +206,51 @@ fn walk<'a>(dir: &Path, excludes: &'a Excludes) -> impl Iterator<Item = PathBuf>
                 || !((e.file_type().is_dir() && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
                     || excludes.matches(e.path()))
         })
-        // Unreadable entries are skipped here; a file that fails to read later is reported.
-        .filter_map(Result::ok)
+        .filter_map(move |entry| match entry {
+            Ok(e) => match passed_over(&e) {
+                Some(reason) => {
+                    skipped.push(Skipped { path: clean(e.path()), reason });
+                    None
+                }
+                None => Some(e),
+            },
+            Err(e) => {
+                if let Some(path) = e.path() {
+                    let reason = match e.io_error() {
+                        Some(io) => format!("cannot read the folder: {io}"),
+                        None => e.to_string(),
+                    };
+                    skipped.push(Skipped { path: clean(path), reason });
+                }
+                None
+            }
+        })
         // The tool's own configuration is not a manifest.
         .filter(|e| e.file_type().is_file() && kind(e.path()).is_some() && e.file_name() != CONFIG_NAME)
         .map(|e| clean(e.path()))
+}
+
+/// Why a walk does not read an entry it would otherwise consider (`None`: it reads it, or the
+/// entry is no input anyway).
+fn passed_over(e: &walkdir::DirEntry) -> Option<String> {
+    let kind_of_name = kind(e.path()).is_some();
+    let file_type = e.file_type();
+    if file_type.is_symlink() {
+        let target = std::fs::metadata(e.path());
+        let to_folder = target.as_ref().is_ok_and(std::fs::Metadata::is_dir);
+        return match target {
+            _ if to_folder => {
+                Some("a symbolic link to a folder: not followed (name the folder to read it)".to_owned())
+            }
+            Ok(_) if kind_of_name => {
+                Some("a symbolic link: not followed (name the file to read it)".to_owned())
+            }
+            Err(_) if kind_of_name => Some("a broken symbolic link".to_owned()),
+            _ => None,
+        };
+    }
+    (kind_of_name && !file_type.is_file() && !file_type.is_dir())
+        .then(|| format!("not a regular file ({}): not read", crate::read::describe(&file_type)))
 }
 
 /// What a file may hold, by its name; the content decides what it is.

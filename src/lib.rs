@@ -23,6 +23,7 @@ pub mod fix;
 pub mod inputs;
 pub mod loader;
 pub mod model;
+pub mod read;
 pub mod report;
 pub mod rules;
 pub mod schema;
@@ -68,6 +69,8 @@ pub struct Settings {
     pub today: Option<suppress::Date>,
     /// Rules from custom packs (`--rules`, the configuration's `rules:`).
     pub custom: Vec<std::sync::Arc<rules::custom::CustomRule>>,
+    /// Files larger than this many bytes are not read (a notice says so).
+    pub max_file_size: u64,
 }
 
 impl Default for Settings {
@@ -86,6 +89,7 @@ impl Default for Settings {
             params: rules::Params::default(),
             today: None,
             custom: Vec::new(),
+            max_file_size: read::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -113,6 +117,10 @@ impl Settings {
         self.severity.extend(config.severity.iter().cloned());
         self.per_path_ignores.extend(config.per_path_ignores.iter().map(|(g, r)| (pattern(g), r.clone())));
         self.require_reason |= config.require_reason;
+        if let Some(size) = config.max_file_size.filter(|_| self.max_file_size == read::DEFAULT_MAX_FILE_SIZE)
+        {
+            self.max_file_size = size;
+        }
         let p = &config.params;
         let params = &mut self.params;
         params.min_surviving_workers = p.min_surviving_workers.or(params.min_surviving_workers);
@@ -161,11 +169,21 @@ impl Settings {
 
 /// Lints the given files and directories.
 pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Error> {
+    lint_overlaid(paths, settings, None)
+}
+
+/// [`lint_paths`] with some files' text replaced (and new files added) in memory: what a run
+/// would find after `--fix` wrote them.
+pub fn lint_overlaid(
+    paths: &[PathBuf],
+    settings: &Settings,
+    overlay: Option<&fix::Overlay>,
+) -> Result<Report, Error> {
     let enabled = settings.enabled_rules()?;
     let custom: Vec<&rules::custom::CustomRule> =
         settings.custom.iter().map(AsRef::as_ref).filter(|r| settings.runs(r.code())).collect();
     let retain = rules::custom::retain(custom.iter().copied());
-    let analysis = analyse(paths, settings, &retain)?;
+    let analysis = analyse(paths, settings, &retain, overlay)?;
     let (loaded, model, inferences) = (analysis.loaded, analysis.model, analysis.inferences);
     let cx = rules::Context {
         model: &model,
@@ -208,8 +226,12 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
     checked.sort_unstable();
     let policy = report::Policy::new(settings, checked)?;
     let resilience = simulate::simulate(&model, &inferences, &simulate::Options::default());
-    let report =
+    let notices = analysis.notices;
+    let mut report =
         report::build(loaded.sources, &model, inferences, resilience, diagnostics, loaded.documents, &policy);
+    report.summary.files =
+        report.summary.files.saturating_sub(notices.iter().filter(|n| n.read_attempted).count());
+    report.notices = notices.into_iter().map(|n| n.notice).collect();
     // Freeing the model object by object takes 0.1 s for 2,000 clusters: on every core.
     model.clusters.into_par_iter().for_each(drop);
     Ok(report)
@@ -218,7 +240,7 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Result<Report, Erro
 /// The cluster model of the given files and directories, as `stretchlint model` prints it
 /// (`schemas/model.schema.json`).
 pub fn model_json(paths: &[PathBuf], settings: &Settings) -> Result<serde_json::Value, Error> {
-    let analysis = analyse(paths, settings, &loader::Retain::default())?;
+    let analysis = analyse(paths, settings, &loader::Retain::default(), None)?;
     Ok(model::export::export(&analysis.model, &analysis.inferences, &analysis.loaded.sources).json)
 }
 
@@ -228,7 +250,7 @@ pub fn simulate_paths(
     settings: &Settings,
     options: &simulate::Options,
 ) -> Result<simulate::Simulation, Error> {
-    let analysis = analyse(paths, settings, &loader::Retain::default())?;
+    let analysis = analyse(paths, settings, &loader::Retain::default(), None)?;
     let clusters = simulate::simulate(&analysis.model, &analysis.inferences, options);
     Ok(simulate::Simulation { clusters, sources: analysis.loaded.sources })
 }
@@ -238,14 +260,50 @@ struct Analysis {
     loaded: loader::Loaded,
     model: model::Model,
     inferences: Vec<arch::Inference>,
+    notices: Vec<Unread>,
 }
 
-fn analyse(paths: &[PathBuf], settings: &Settings, retain: &loader::Retain) -> Result<Analysis, Error> {
+/// An input not read, and whether discovery handed it to the loader (so the summary counted it).
+struct Unread {
+    notice: report::Notice,
+    read_attempted: bool,
+}
+
+fn analyse(
+    paths: &[PathBuf],
+    settings: &Settings,
+    retain: &loader::Retain,
+    overlay: Option<&fix::Overlay>,
+) -> Result<Analysis, Error> {
     let excludes = discover::Excludes::new(&settings.exclude, settings.force_exclude)?;
-    let discovered = discover::discover(paths, &excludes, settings.context)?;
-    let mut loaded = loader::load_retaining(&discovered, retain);
+    let mut found = discover::discover_all(paths, &excludes, settings.context)?;
+    if let Some(overlay) = overlay {
+        // Files the overlay creates are read as if the walk had found them.
+        let new = overlay.keys().filter(|p| !found.files.iter().any(|d| &d.path == *p));
+        let new: Vec<_> =
+            new.map(|path| discover::Discovered { path: path.clone(), reported: true }).collect();
+        found.files.extend(new);
+        found.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    let reading = loader::Reading { retain, max_file_size: settings.max_file_size, overlay };
+    let mut loaded = loader::load_with(&found.files, &reading);
+    let notice = |path: &std::path::Path, message: &str| report::Notice {
+        file: source::display_path(path),
+        message: message.to_owned(),
+    };
+    let mut notices: Vec<Unread> = found
+        .skipped
+        .iter()
+        .map(|s| Unread { notice: notice(&s.path, &s.reason), read_attempted: false })
+        .collect();
+    for (file, source) in loaded.files.iter().zip(loaded.sources.files()) {
+        if let (Some(reason), true) = (&file.skipped, source.reported) {
+            notices.push(Unread { notice: notice(&source.path, reason), read_attempted: true });
+        }
+    }
+    notices.sort_by(|a, b| a.notice.file.cmp(&b.notice.file));
     let model = model::build(std::mem::take(&mut loaded.inputs));
     let inferences =
         model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
-    Ok(Analysis { loaded, model, inferences })
+    Ok(Analysis { loaded, model, inferences, notices })
 }

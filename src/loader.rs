@@ -32,6 +32,8 @@ pub struct LoadedFile {
     pub problem: Option<ReadProblem>,
     /// The text carries `{{` or `{%`: a parse failure is expected, not an error.
     pub templated: bool,
+    /// Why the file was not read at all (not a regular file, over the size limit): a notice.
+    pub skipped: Option<String>,
 }
 
 /// Everything read in a run.
@@ -93,13 +95,29 @@ impl Retain {
     }
 }
 
-/// Reads and parses `files` in parallel; ids follow the order of `files`.
-pub fn load(files: &[Discovered]) -> Loaded {
-    load_retaining(files, &Retain::default())
+/// How files are read.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading<'a> {
+    /// The documents to keep a copy of for custom rules.
+    pub retain: &'a Retain,
+    /// Files larger than this are not read.
+    pub max_file_size: u64,
+    /// Text read instead of a file's (the fixes `--fix` checks before writing them).
+    pub overlay: Option<&'a crate::fix::Overlay>,
 }
 
-/// [`load`], keeping a copy of the documents `retain` wants.
-pub fn load_retaining(files: &[Discovered], retain: &Retain) -> Loaded {
+/// Reads and parses `files` in parallel; ids follow the order of `files`.
+pub fn load(files: &[Discovered]) -> Loaded {
+    let reading = Reading {
+        retain: &Retain::default(),
+        max_file_size: crate::read::DEFAULT_MAX_FILE_SIZE,
+        overlay: None,
+    };
+    load_with(files, &reading)
+}
+
+/// [`load`], as `reading` says.
+pub fn load_with(files: &[Discovered], reading: &Reading<'_>) -> Loaded {
     let work = || -> Vec<(SourceFile, LoadedFile, Vec<Located>, Vec<Node>)> {
         files
             .par_iter()
@@ -107,7 +125,7 @@ pub fn load_retaining(files: &[Discovered], retain: &Retain) -> Loaded {
             .map(|(i, d)| {
                 let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
                 let mut kept = Vec::new();
-                let (text, file, inputs) = load_one(id, &d.path, retain, &mut kept);
+                let (text, file, inputs) = load_one(id, &d.path, reading, &mut kept);
                 // The line index and display path too: a serial pass over 20,000 files costs 70 ms.
                 (SourceFile::new(id, d.path.clone(), text, d.reported), file, inputs, kept)
             })
@@ -131,15 +149,17 @@ pub fn load_retaining(files: &[Discovered], retain: &Retain) -> Loaded {
 fn load_one(
     id: FileId,
     path: &Path,
-    retain: &Retain,
+    reading: &Reading<'_>,
     kept: &mut Vec<Node>,
 ) -> (String, LoadedFile, Vec<Located>) {
+    let retain = reading.retain;
     let file = |parsed: Parsed, problem: Option<ReadProblem>, templated: bool| LoadedFile {
         id,
         documents: parsed.documents.len(),
         parsed,
         problem,
         templated,
+        skipped: None,
     };
     // A file named on the command line with another extension (a README, a script) that is
     // not YAML text is simply not an input: no parse error for it. A `.cfg`/`.conf` file is an
@@ -148,11 +168,20 @@ fn load_one(
     let yaml_named = kind == Some(FileKind::Yaml);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let not_an_input = || (String::new(), file(Parsed::default(), None, false), Vec::new());
-    let bytes = match std::fs::read(path) {
+    let read = match reading.overlay.and_then(|o| o.get(path)) {
+        Some(text) => Ok(text.clone().into_bytes()),
+        None => crate::read::read(path, reading.max_file_size),
+    };
+    let bytes = match read {
         Ok(b) => b,
-        Err(e) => {
+        Err(crate::read::Unread::Io(e)) => {
             let problem = ReadProblem { message: format!("cannot read the file: {e}"), offset: 0 };
             return (String::new(), file(Parsed::default(), Some(problem), false), Vec::new());
+        }
+        Err(unread) => {
+            let skipped =
+                LoadedFile { skipped: Some(unread.to_string()), ..file(Parsed::default(), None, false) };
+            return (String::new(), skipped, Vec::new());
         }
     };
     let text = match String::from_utf8(bytes) {

@@ -130,6 +130,29 @@ impl Node {
     }
 }
 
+/// `s` as a YAML double-quoted scalar, which means the same string in any context (block or
+/// flow, key or value). Escapes are YAML's own (`\\`, `\"`, `\t`, `\n`, `\xNN`, `\uNNNN`), not
+/// Rust's `{:?}` (`\u{1b}` is no YAML escape).
+pub fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            // Line and paragraph separators and the BOM are line breaks or markers to YAML readers.
+            '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Whether a string holds a template expression whose real value is unknown until rendered.
 pub fn is_templated(s: &str) -> bool {
     s.contains("{{")

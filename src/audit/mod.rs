@@ -202,7 +202,12 @@ pub fn run(
 fn scan_one(repo: &Repo, scan: &Scan<'_>) -> RepoResult {
     let mut settings = scan.settings.clone();
     settings.suppressions = scan.honour_repo_config;
-    let commit = git::head_commit(&repo.dir);
+    let commit = match git::head_commit(&repo.dir) {
+        Ok(commit) => commit,
+        Err(error) => {
+            return RepoResult { path: repo.name.clone(), error: Some(error), ..RepoResult::default() };
+        }
+    };
     let outcome = (|| {
         if scan.honour_repo_config
             && let Some(path) = crate::config::find(&repo.dir)

@@ -65,6 +65,9 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::i
         );
         writeln!(out, "::notice title={}::{}", property("stretchlint"), data(&message))?;
     }
+    for notice in &report.notices {
+        writeln!(out, "stretchlint: not read: {}: {}", notice.file, notice.message)?;
+    }
     if !report.findings.is_empty() {
         writeln!(out, "::group::stretchlint: all findings ({})", report.findings.len())?;
         for f in &report.findings {

@@ -25,6 +25,9 @@ struct Output<'a> {
     summary: &'a Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a super::baseline::Outcome>,
+    /// Inputs the run did not read, each with why.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notices: &'a [super::Notice],
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -36,6 +39,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         suppressed: &report.suppressed,
         summary: &report.summary,
         baseline: report.baseline.as_ref(),
+        notices: &report.notices,
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;
     writeln!(out)

@@ -48,7 +48,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
-            "invocations": [{ "executionSuccessful": true }],
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications(report),
+            }],
             // Columns count Unicode scalar values (source::LineIndex), not UTF-16 units.
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -56,6 +59,21 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *out, &sarif)?;
     writeln!(out)
+}
+
+/// The inputs the run did not read, as notes about the run (not results: nothing is wrong in them).
+fn notifications(report: &Report) -> Vec<Value> {
+    report
+        .notices
+        .iter()
+        .map(|n| {
+            json!({
+                "level": "note",
+                "message": { "text": n.message },
+                "locations": [{ "physicalLocation": { "artifactLocation": artifact(&n.file) } }],
+            })
+        })
+        .collect()
 }
 
 fn level(severity: Severity) -> &'static str {

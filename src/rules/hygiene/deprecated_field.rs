@@ -49,17 +49,40 @@ fn rename(
     let old = key.as_str()?;
     let span = value.full_span();
     let mut edits = vec![Edit::Replace { span: key.span, text: new.to_owned() }];
+    // A plain value carried into a flow collection must not hold what flow syntax reads as its
+    // own (`${VAR}`'s braces, `,`, `#`): double-quoted, it is the same string anywhere.
+    let text = if !open.is_empty() && breaks_flow(&text) {
+        crate::yaml::double_quoted(value.as_str()?)
+    } else {
+        text
+    };
     if !open.is_empty() {
-        edits.push(Edit::Replace {
-            span: crate::source::Span { end: span.start, ..span },
-            text: open.to_owned(),
-        });
-        edits.push(Edit::Replace {
-            span: crate::source::Span { start: span.end, ..span },
-            text: close.to_owned(),
-        });
+        edits.push(Edit::Replace { span, text: format!("{open}{text}{close}") });
     }
     Some((format!("rename `{old}` to `{new}: {open}{text}{close}`"), edits))
+}
+
+/// A value's source text as the help writes it inside `[…]` or `{…}`: quoted when flow syntax would
+/// misread it (the help must not advise what the fix refuses to write).
+fn flow_quote(cx: &Context<'_>, node: &Node, fallback: &str) -> String {
+    let text = quote(cx, node, fallback);
+    match node.as_str() {
+        Some(s) if breaks_flow(&text) => crate::yaml::double_quoted(s),
+        _ => text,
+    }
+}
+
+/// Whether a scalar's source text, written as is inside `[…]` or `{…}`, would read as something
+/// else: a plain scalar holding a flow indicator, a `: ` or ` #`, or starting with an indicator.
+fn breaks_flow(text: &str) -> bool {
+    if text.starts_with(['"', '\'']) {
+        return false;
+    }
+    text.contains(['{', '}', '[', ']', ','])
+        || text.contains(": ")
+        || text.contains(" #")
+        || text.starts_with(['&', '*', '!', '%', '@', '`', '#', '|', '>'])
+        || ["- ", "? ", ": "].iter().any(|p| text.starts_with(p))
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -96,7 +119,7 @@ fn platform<'a>(cx: &Context<'_>, root: &'a Node, out: &mut Vec<Found<'a>>) {
     let has = |k: &str| os.get(k).is_some_and(|v| !v.is_null());
     for (key, value) in entries(Some(os)) {
         let Some(name) = key.as_str() else { continue };
-        let v = quote(cx, value, "<value>");
+        let v = flow_quote(cx, value, "<value>");
         let path = format!("platform.openstack.{name}");
         let (message, help) = match name {
             "lbFloatingIP" => (
@@ -168,7 +191,7 @@ fn pools<'a>(cx: &Context<'_>, root: &'a Node, out: &mut Vec<Found<'a>>) {
         let help = if has_types {
             "delete it: `types` is set, and the installer refuses `type` and `types` together".to_owned()
         } else {
-            format!("write `types: [{}]` instead", quote(cx, value, "<type>"))
+            format!("write `types: [{}]` instead", flow_quote(cx, value, "<type>"))
         };
         let message = format!(
             "`{}` is deprecated: volume types are the list `rootVolume.types` (one entry, or one per zone)",
@@ -185,7 +208,7 @@ fn networking<'a>(cx: &Context<'_>, root: &'a Node, out: &mut Vec<Found<'a>>) {
     let has = |k: &str| net.get(k).is_some_and(|v| !v.is_null());
     for (key, value) in entries(Some(net)) {
         let Some(name) = key.as_str() else { continue };
-        let v = quote(cx, value, "<value>");
+        let v = flow_quote(cx, value, "<value>");
         let (new, written, wrap) = match name {
             "machineCIDR" => {
                 ("machineNetwork", format!("machineNetwork: [{{cidr: {v}}}]"), Some(("[{cidr: ", "}]")))
@@ -251,9 +274,9 @@ fn cluster_entries(cx: &Context<'_>, list: &Node) -> String {
     let rendered: Vec<String> = items
         .iter()
         .map(|entry| {
-            let cidr = entry.get("cidr").map_or_else(|| "<cidr>".to_owned(), |c| quote(cx, c, "<cidr>"));
+            let cidr = entry.get("cidr").map_or_else(|| "<cidr>".to_owned(), |c| flow_quote(cx, c, "<cidr>"));
             let prefix = match entry.get("hostPrefix") {
-                Some(p) => quote(cx, p, "<prefix>"),
+                Some(p) => flow_quote(cx, p, "<prefix>"),
                 None => host_prefix(entry).map_or_else(|| "<prefix>".to_owned(), |(p, _, _)| p.to_string()),
             };
             format!("{{cidr: {cidr}, hostPrefix: {prefix}}}")

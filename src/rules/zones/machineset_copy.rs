@@ -22,6 +22,11 @@ pub(super) fn fix(cx: &Context<'_>, plan: &CopyPlan<'_>, az: &str) -> Option<(St
     if plan.zone.is_empty() || !plan.per_az_subnets.is_empty() && plan.routed_subnet.is_none() {
         return None;
     }
+    // The new name becomes an object name and part of a file name: only one Kubernetes accepts,
+    // which also keeps the file in its folder (a zone spelled `../../tmp/x` gets no fix).
+    if !is_object_name(&plan.new_name) {
+        return None;
+    }
     let source = cx.sources.get(m.file)?;
     let parsed = crate::yaml::parse(m.file, &source.text);
     let root = parsed.documents.iter().map(|d| &d.root).find_map(|r| document_holding(r, m.span))?;
@@ -135,6 +140,26 @@ fn new_path(template: &Path, plan: &CopyPlan<'_>, az: &str) -> Option<PathBuf> {
     } else {
         format!("{stem}-{az}.{ext}")
     };
+    if !is_file_name(&name) {
+        return None;
+    }
     let path = template.with_file_name(name);
-    (!path.exists()).then_some(path)
+    (path.symlink_metadata().is_err()).then_some(path)
+}
+
+/// A Kubernetes object name (RFC 1123 subdomain): at most 253 lowercase letters, digits, `-` and
+/// `.`, starting and ending with a letter or digit.
+fn is_object_name(name: &str) -> bool {
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    name.len() <= 253
+        && edge(name.chars().next())
+        && edge(name.chars().next_back())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+}
+
+/// A file name this fix writes: letters, digits, `-`, `_` and `.`, not starting with `.`.
+fn is_file_name(name: &str) -> bool {
+    !name.starts_with('.')
+        && name.len() <= 255
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }

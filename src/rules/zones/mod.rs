@@ -45,5 +45,5 @@ pub(crate) fn yaml_scalar(s: &str) -> String {
         && s.parse::<f64>().is_err()
         && !["true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"]
             .contains(&s.to_lowercase().as_str());
-    if plain { s.to_owned() } else { format!("{s:?}") }
+    if plain { s.to_owned() } else { crate::yaml::double_quoted(s) }
 }
