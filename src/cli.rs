@@ -554,8 +554,8 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
 /// The paths listed in a `--changed-files` file, spelled as findings spell them.
 fn changed_files(list: Option<&std::path::Path>) -> Result<Vec<String>, Error> {
     let Some(list) = list else { return Ok(Vec::new()) };
-    let text =
-        std::fs::read_to_string(list).map_err(|source| Error::Io { path: list.to_path_buf(), source })?;
+    let text = crate::read::read_to_string(list, crate::read::DEFAULT_MAX_FILE_SIZE)
+        .map_err(|source| Error::Io { path: list.to_path_buf(), source })?;
     Ok(text
         .lines()
         .map(|l| l.trim().trim_start_matches("./").replace('\\', "/"))
@@ -762,8 +762,9 @@ impl Progress {
 fn merge(args: MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let mut merged: Option<crate::audit::Audit> = None;
     for path in &args.files {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        // Shards of a large estate outgrow the input limit; they are still never a FIFO read.
+        let text = crate::read::read_to_string(path, 4 << 30)
+            .map_err(|source| Error::Io { path: path.clone(), source })?;
         let part = crate::audit::formats::read_jsonl(path, &text)?;
         match &mut merged {
             None => merged = Some(part),

@@ -132,6 +132,25 @@ fn a_fifo_or_device_named_on_the_command_line_is_a_notice_not_a_hang() {
 
 #[cfg(unix)]
 #[test]
+fn the_tools_own_files_given_as_a_fifo_are_an_error_not_a_hang() {
+    let dir = TempDir::new("fifo-own");
+    mkfifo(&dir.0.join("pipe"));
+    dir.write("install-config.yaml", DEPRECATED_CIDR);
+    for flag in ["--changed-files", "--baseline", "--config", "--rules"] {
+        let out = run_bounded(&["check", flag, "pipe", "."], &dir.0);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("FIFO"),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = run_bounded(&["merge", "pipe"], &dir.0);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[cfg(unix)]
+#[test]
 fn a_walk_names_every_input_it_passes_over() {
     let outside = TempDir::new("walk-outside");
     outside.write("secret.yaml", "a: 1\n");

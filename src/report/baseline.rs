@@ -66,8 +66,8 @@ pub fn write(baseline: &Baseline, path: &Path) -> Result<(), Error> {
 }
 
 pub fn read(path: &Path) -> Result<Baseline, Error> {
-    let text =
-        std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let text = crate::read::read_to_string(path, crate::read::DEFAULT_MAX_FILE_SIZE)
+        .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     let baseline: Baseline = serde_json::from_str(&text).map_err(|e| Error::Invalid {
         path: path.to_path_buf(),
         line: e.line().max(1),

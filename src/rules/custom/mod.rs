@@ -142,8 +142,8 @@ pub fn load(path: &Path) -> Result<Vec<Arc<CustomRule>>, Error> {
 
 /// Reads and compiles one rule file.
 pub fn load_file(path: &Path) -> Result<CustomRule, Error> {
-    let text =
-        std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let text = crate::read::read_to_string(path, crate::read::DEFAULT_MAX_FILE_SIZE)
+        .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     parse(path, &text)
 }
 
