@@ -485,7 +485,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     }
     if args.diff {
         let plan = crate::fix::plan(&report);
-        write!(out, "{}", crate::fix::diff(&plan))?;
+        write!(out, "{}", crate::fix::diff(&plan, &report.sources.scrubber()))?;
         note(&format!(
             "{} fixable in {}; apply with --fix",
             plural(plan.fixed, "finding"),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use super::{Finding, Options, Report, redact};
+use super::{Finding, Options, Report};
 use crate::diagnostic::Severity;
 use crate::source::{FileId, SourceDb, Span};
 
@@ -25,7 +25,7 @@ pub fn render(report: &Report, color: bool, options: &Options, out: &mut dyn Wri
     for finding in &report.findings {
         let text = texts
             .entry(finding.span.file)
-            .or_insert_with(|| Arc::new(redact(source_text(&report.sources, finding.span.file))))
+            .or_insert_with(|| Arc::new(shown_text(&report.sources, finding.span.file)))
             .clone();
         let diag = Rendered::new(finding, &report.sources, text);
         let mut buf = String::new();
@@ -104,8 +104,8 @@ pub fn display_name(name: &str) -> &str {
     if name.is_empty() { "(unnamed)" } else { name }
 }
 
-fn source_text(sources: &SourceDb, file: FileId) -> &str {
-    sources.get(file).map_or("", |f| f.text.as_str())
+fn shown_text(sources: &SourceDb, file: FileId) -> String {
+    sources.get(file).map_or_else(String::new, crate::source::SourceFile::shown)
 }
 
 /// A finding in the shape miette renders.
