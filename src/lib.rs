@@ -22,6 +22,7 @@ pub mod error;
 pub mod fix;
 pub mod inputs;
 pub mod loader;
+pub mod markdown;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Audit, Provenance, RepoResult};
 use crate::Severity;
 use crate::error::Error;
+use crate::markdown as md;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -176,8 +177,12 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "# stretchlint audit\n")?;
     writeln!(
         out,
-        "{} {} · rules `{}` · config `{}` · started {}\n",
-        p.tool, p.version, p.rules_hash, p.config_hash, p.started
+        "{} {} · rules {} · config {} · started {}\n",
+        md::text(&p.tool),
+        md::text(&p.version),
+        md::code(&p.rules_hash),
+        md::code(&p.config_hash),
+        md::text(&p.started)
     )?;
     writeln!(
         out,
@@ -194,7 +199,7 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
 
     writeln!(out, "## Clusters per architecture\n\n| architecture | clusters |\n|---|---:|")?;
     for (arch, n) in &t.architectures {
-        writeln!(out, "| `{arch}` | {n} |")?;
+        writeln!(out, "| {} | {n} |", md::code(arch))?;
     }
 
     // Clusters with at least one error from an AZ-resilience rule cannot promise to survive the
@@ -224,7 +229,7 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     if !at_risk.is_empty() {
         writeln!(out, "| rule | errors | clusters |\n|---|---:|---:|")?;
         for (rule, (errors, clusters)) in &at_risk {
-            writeln!(out, "| {rule} | {errors} | {} |", clusters.len())?;
+            writeln!(out, "| {} | {errors} | {} |", md::text(rule), clusters.len())?;
         }
     }
 
@@ -236,7 +241,8 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     writeln!(out, "\n## Top rules\n\n| rule | findings |\n|---|---:|")?;
     for (code, n) in top.iter().take(10) {
-        writeln!(out, "| {code} {} | {n} |", names.get(code.as_str()).unwrap_or(&""))?;
+        let name = names.get(code.as_str()).unwrap_or(&"");
+        writeln!(out, "| {} {} | {n} |", md::text(code), md::text(name))?;
     }
 
     let mut worst: Vec<&RepoResult> =
@@ -253,8 +259,8 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     for r in worst.iter().take(10) {
         writeln!(
             out,
-            "| `{}` | {} | {} | {} |",
-            r.path,
+            "| {} | {} | {} | {} |",
+            md::code(&r.path),
             r.summary.errors,
             r.summary.warnings,
             r.clusters.len()
@@ -264,7 +270,7 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     if !failed.is_empty() {
         writeln!(out, "\n## Not scanned\n")?;
         for r in failed {
-            writeln!(out, "- `{}`: {}", r.path, r.error.as_deref().unwrap_or_default())?;
+            writeln!(out, "- {}: {}", md::code(&r.path), md::text(r.error.as_deref().unwrap_or_default()))?;
         }
     }
     Ok(())
