@@ -500,7 +500,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             note(&format!("{}: fix not applied: {}", r.finding, r.reason));
         }
         if args.diff {
-            write!(out, "{}", crate::fix::diff(&plan))?;
+            write!(out, "{}", crate::fix::diff(&plan, &report.sources.scrubber()))?;
             note(&format!(
                 "{} fixable in {}; apply with --fix",
                 plural(plan.fixed.len(), "finding"),
@@ -760,38 +760,7 @@ impl Progress {
 }
 
 fn merge(args: MergeArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let mut merged: Option<crate::audit::Audit> = None;
-    for path in &args.files {
-        // Shards of a large estate outgrow the input limit; they are still never a FIFO read.
-        let text = crate::read::read_to_string(path, 4 << 30)
-            .map_err(|source| Error::Io { path: path.clone(), source })?;
-        let part = crate::audit::formats::read_jsonl(path, &text)?;
-        match &mut merged {
-            None => merged = Some(part),
-            Some(all) => {
-                let (a, b) = (&all.provenance, &part.provenance);
-                if (&a.version, &a.rules_hash, &a.config_hash) != (&b.version, &b.rules_hash, &b.config_hash)
-                {
-                    return Err(Error::Usage(format!(
-                        "{} comes from another audit (version, rules or configuration differ): shards of one audit only",
-                        path.display()
-                    )));
-                }
-                // The audit started when its first shard did.
-                if b.started < a.started {
-                    all.provenance.started = b.started.clone();
-                }
-                all.repos.extend(part.repos);
-            }
-        }
-    }
-    let Some(mut audit) = merged else { return Ok(ExitStatus::Clean) };
-    audit.sort();
-    let twice = audit.repos.windows(2).find(|w| w.first().map(|r| &r.path) == w.get(1).map(|r| &r.path));
-    if let Some(w) = twice {
-        let path = w.first().map(|r| r.path.clone()).unwrap_or_default();
-        return Err(Error::Usage(format!("repository `{path}` is in two inputs: they overlap")));
-    }
+    let Some(audit) = crate::audit::merge::merge(&args.files)? else { return Ok(ExitStatus::Clean) };
     let targets = audit_targets(args.report);
     for (format, writer) in &mut open_targets(&targets)? {
         match format {

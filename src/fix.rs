@@ -18,6 +18,7 @@ use crate::diagnostic::Edit;
 use crate::discover::{FileKind, kind};
 use crate::error::Error;
 use crate::report::Report;
+use crate::secrets::{self, Scrubber};
 use crate::source::FileId;
 
 /// One file the fixes change or create.
@@ -321,14 +322,17 @@ fn write_atomically(path: &Path, content: &str, new_file: bool) -> std::io::Resu
     result
 }
 
-/// The changes as a unified diff (`--diff`).
-pub fn diff(plan: &Plan) -> String {
+/// The changes as a unified diff (`--diff`), with secret values masked on both sides (and any
+/// value of the run's secrets an edit repeats).
+pub fn diff(plan: &Plan, scrubber: &Scrubber) -> String {
     let mut out = String::new();
     for change in &plan.changes {
-        let before = change.before.as_deref().unwrap_or_default();
+        let shown = |text: &str| scrubber.scrub(&secrets::find(&change.path, text).mask(text));
+        let before = shown(change.before.as_deref().unwrap_or_default());
+        let after = shown(&change.after);
         let old =
             if change.before.is_some() { format!("a/{}", change.display) } else { "/dev/null".to_owned() };
-        let text = similar::TextDiff::from_lines(before, &change.after)
+        let text = similar::TextDiff::from_lines(&before, &after)
             .unified_diff()
             .context_radius(3)
             .header(&old, &format!("b/{}", change.display))

@@ -22,11 +22,13 @@ pub mod error;
 pub mod fix;
 pub mod inputs;
 pub mod loader;
+pub mod markdown;
 pub mod model;
 pub mod read;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod secrets;
 pub mod simulate;
 pub mod source;
 pub mod suppress;
@@ -251,7 +253,9 @@ pub fn simulate_paths(
     options: &simulate::Options,
 ) -> Result<simulate::Simulation, Error> {
     let analysis = analyse(paths, settings, &loader::Retain::default(), None)?;
-    let clusters = simulate::simulate(&analysis.model, &analysis.inferences, options);
+    let mut clusters = simulate::simulate(&analysis.model, &analysis.inferences, options);
+    let scrubber = analysis.loaded.sources.scrubber();
+    clusters.iter_mut().for_each(|c| c.scrub(&scrubber));
     Ok(simulate::Simulation { clusters, sources: analysis.loaded.sources })
 }
 

@@ -9,6 +9,7 @@ use crate::discover::FileKind;
 use crate::inputs::terraform::{self, TerraformFile};
 use crate::inputs::{Input, lb, read_document};
 use crate::model::Located;
+use crate::secrets::{self, Secrets};
 use crate::source::{FileId, SourceDb, SourceFile};
 use crate::yaml::{self, Node, Parsed};
 
@@ -125,9 +126,11 @@ pub fn load_with(files: &[Discovered], reading: &Reading<'_>) -> Loaded {
             .map(|(i, d)| {
                 let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
                 let mut kept = Vec::new();
-                let (text, file, inputs) = load_one(id, &d.path, reading, &mut kept);
+                let (text, secrets, file, inputs) = load_one(id, &d.path, reading, &mut kept);
                 // The line index and display path too: a serial pass over 20,000 files costs 70 ms.
-                (SourceFile::new(id, d.path.clone(), text, d.reported), file, inputs, kept)
+                let mut source = SourceFile::new(id, d.path.clone(), text, d.reported);
+                source.secrets = secrets;
+                (source, file, inputs, kept)
             })
             .collect()
     };
@@ -151,7 +154,7 @@ fn load_one(
     path: &Path,
     reading: &Reading<'_>,
     kept: &mut Vec<Node>,
-) -> (String, LoadedFile, Vec<Located>) {
+) -> (String, Secrets, LoadedFile, Vec<Located>) {
     let retain = reading.retain;
     let file = |parsed: Parsed, problem: Option<ReadProblem>, templated: bool| LoadedFile {
         id,
@@ -167,7 +170,8 @@ fn load_one(
     let kind = crate::discover::kind(path);
     let yaml_named = kind == Some(FileKind::Yaml);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let not_an_input = || (String::new(), file(Parsed::default(), None, false), Vec::new());
+    let not_an_input =
+        || (String::new(), Secrets::default(), file(Parsed::default(), None, false), Vec::new());
     let read = match reading.overlay.and_then(|o| o.get(path)) {
         Some(text) => Ok(text.clone().into_bytes()),
         None => crate::read::read(path, reading.max_file_size),
@@ -176,12 +180,17 @@ fn load_one(
         Ok(b) => b,
         Err(crate::read::Unread::Io(e)) => {
             let problem = ReadProblem { message: format!("cannot read the file: {e}"), offset: 0 };
-            return (String::new(), file(Parsed::default(), Some(problem), false), Vec::new());
+            return (
+                String::new(),
+                Secrets::default(),
+                file(Parsed::default(), Some(problem), false),
+                Vec::new(),
+            );
         }
         Err(unread) => {
             let skipped =
                 LoadedFile { skipped: Some(unread.to_string()), ..file(Parsed::default(), None, false) };
-            return (String::new(), skipped, Vec::new());
+            return (String::new(), Secrets::default(), skipped, Vec::new());
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -195,7 +204,9 @@ fn load_one(
                 format!("not valid UTF-8 text (invalid byte at offset {offset})")
             };
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            return (text, file(Parsed::default(), Some(ReadProblem { message, offset }), false), Vec::new());
+            let secrets = secrets::in_unparsed(&text);
+            let problem = Some(ReadProblem { message, offset });
+            return (text, secrets, file(Parsed::default(), problem, false), Vec::new());
         }
     };
     if let Some(offset) = text.find('\0') {
@@ -203,21 +214,27 @@ fn load_one(
             return not_an_input();
         }
         let problem = ReadProblem { message: "binary file: not text".to_owned(), offset };
-        return (text, file(Parsed::default(), Some(problem), false), Vec::new());
+        let secrets = secrets::in_unparsed(&text);
+        return (text, secrets, file(Parsed::default(), Some(problem), false), Vec::new());
     }
     if kind == Some(FileKind::Terraform) {
-        let (problem, inputs) = match terraform::parse(&text) {
+        let (problem, secrets, inputs) = match terraform::parse(&text) {
             Ok(body) => {
+                let secrets = secrets::in_terraform(&body, &text);
                 let tf = TerraformFile { file: id, body };
-                (None, vec![Located { dir, input: Input::Terraform(Box::new(tf)) }])
+                (None, secrets, vec![Located { dir, input: Input::Terraform(Box::new(tf)) }])
             }
-            Err(e) => (Some(ReadProblem { message: e.message, offset: e.offset }), Vec::new()),
+            Err(e) => {
+                let problem = ReadProblem { message: e.message, offset: e.offset };
+                (Some(problem), secrets::in_unparsed(&text), Vec::new())
+            }
         };
-        return (text, file(Parsed::default(), problem, false), inputs);
+        return (text, secrets, file(Parsed::default(), problem, false), inputs);
     }
     if !yaml_named && let Some(config) = lb::read(id, &text) {
         let inputs = vec![Located { dir, input: Input::LoadBalancer(Box::new(config)) }];
-        return (text, file(Parsed::default(), None, false), inputs);
+        let secrets = secrets::in_config(&text);
+        return (text, secrets, file(Parsed::default(), None, false), inputs);
     }
     let parsed = yaml::parse(id, &text);
     if !yaml_named && !parsed.errors.is_empty() {
@@ -226,6 +243,7 @@ fn load_one(
     // The trees go to the readers, which keep (by move) the raw subtrees rules need; the rest is
     // freed here, in parallel on the thread that built it. Keeping whole trees costs ~9× the text
     // in memory and a serial drop of every node when the run ends.
+    let secrets = secrets::in_yaml(&parsed, &text);
     let mut parsed = parsed;
     let documents = std::mem::take(&mut parsed.documents);
     let count = documents.len();
@@ -238,7 +256,7 @@ fn load_one(
     }
     let inputs = found.into_iter().map(|input| Located { dir: dir.clone(), input }).collect();
     let templated = yaml::has_template_markers(&text);
-    (text, LoadedFile { documents: count, ..file(parsed, None, templated) }, inputs)
+    (text, secrets, LoadedFile { documents: count, ..file(parsed, None, templated) }, inputs)
 }
 
 /// Copies the documents custom rules read; a `List`'s items count as documents.

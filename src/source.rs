@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::secrets::{Scrubber, Secrets};
+
 /// Index of a file in the [`SourceDb`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub u32);
@@ -117,6 +119,8 @@ pub struct SourceFile {
     pub lines: LineIndex,
     /// Whether findings in this file are reported (false for siblings loaded only for context).
     pub reported: bool,
+    /// Where its secret values are: outputs show [`SourceFile::shown`], never `text`.
+    pub secrets: Secrets,
 }
 
 /// Every file of a run.
@@ -130,7 +134,12 @@ impl SourceFile {
     pub fn new(id: FileId, path: PathBuf, text: String, reported: bool) -> Self {
         let display = display_path(&path);
         let lines = LineIndex::new(&text);
-        Self { id, path, display, text, lines, reported }
+        Self { id, path, display, text, lines, reported, secrets: Secrets::default() }
+    }
+
+    /// The text as outputs may show it: secret values masked, every offset in place.
+    pub fn shown(&self) -> String {
+        self.secrets.mask(&self.text)
     }
 }
 
@@ -149,6 +158,11 @@ impl SourceDb {
 
     pub fn files(&self) -> &[SourceFile] {
         &self.files
+    }
+
+    /// What masks the secret values of every file in output strings.
+    pub fn scrubber(&self) -> Scrubber {
+        Scrubber::new(self.files.iter().flat_map(|f| f.secrets.values()).map(String::as_str))
     }
 
     pub fn display(&self, id: FileId) -> &str {

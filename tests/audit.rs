@@ -293,3 +293,101 @@ fn hundreds_of_repositories_scan_without_nesting() {
     let jsonl = run(&["audit", "--repos-under", "estate", "--format", "jsonl"], &tmp.0);
     assert_eq!(jsonl.lines().count(), 601);
 }
+
+/// Two shards of one audit (one repository each), as `jsonl` lines: the provenance, the repository.
+fn two_shards(tmp: &TempDir) -> [(Value, Value); 2] {
+    let jsonl = run(&["audit", "--repos-under", "estate", "--format", "jsonl"], &tmp.0);
+    let mut lines: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // Repositories are written as they finish: in path order here.
+    lines[1..].sort_by_key(|l| l["repo"]["path"].as_str().unwrap().to_owned());
+    [(lines[0].clone(), lines[1].clone()), (lines[0].clone(), lines[2].clone())]
+}
+
+/// Writes shards as `jsonl` files and merges them into JSON; the exit code and the output.
+fn merge_shards(tmp: &TempDir, shards: &[(Value, Value)]) -> (Option<i32>, String) {
+    let mut args = vec!["merge".to_owned()];
+    for (k, (header, repo)) in shards.iter().enumerate() {
+        let name = format!("forged-{k}.jsonl");
+        tmp.write(&name, format!("{header}\n{repo}\n"));
+        args.push(name);
+    }
+    args.extend(["--format".to_owned(), "json".to_owned()]);
+    let out = stretchlint_in(&args.iter().map(String::as_str).collect::<Vec<_>>(), &tmp.0);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code(), text)
+}
+
+#[test]
+fn merge_counts_again_and_refuses_shards_whose_claims_do_not_hold() {
+    let tmp = estate(2);
+    let shards = two_shards(&tmp);
+    let (code, merged) = merge_shards(&tmp, &shards);
+    assert_eq!(code, Some(0), "{merged}");
+    let json: Value = serde_json::from_str(&merged).unwrap();
+    let listed: usize = json["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["findings"].as_array().unwrap())
+        .filter(|f| f["severity"] == "error")
+        .count();
+    assert_eq!(json["totals"]["errors"], listed, "totals are the findings counted");
+
+    // Each shard claims 2^63 errors: summed, they would wrap to 0.
+    let huge = Value::from(1u64 << 63);
+    let mut forged = shards.clone();
+    for (_, repo) in &mut forged {
+        repo["repo"]["summary"]["errors"] = huge.clone();
+    }
+    let (code, out) = merge_shards(&tmp, &forged);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains(
+            "forged-0.jsonl:2:1: repository `team-0/repo-00` claims 9223372036854775808 errors but lists"
+        ),
+        "{out}"
+    );
+
+    // Summaries that match their findings, but files no count can hold.
+    let mut forged = shards.clone();
+    for (_, repo) in &mut forged {
+        repo["repo"]["summary"]["files"] = huge.clone();
+    }
+    let (code, out) = merge_shards(&tmp, &forged);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("forged-1.jsonl:2:1: the files of the repositories up to `team-1/repo-01` add up"),
+        "{out}"
+    );
+
+    // Another schema version, none at all, another audit's rules.
+    let mut forged = shards.clone();
+    forged[1].0["schema_version"] = Value::from(2);
+    let (code, out) = merge_shards(&tmp, &forged);
+    assert!(code == Some(2) && out.contains("forged-1.jsonl:1:1: schema version 2, not 1"), "{out}");
+    let mut forged = shards.clone();
+    forged[0].0.as_object_mut().unwrap().remove("schema_version");
+    let (code, out) = merge_shards(&tmp, &forged);
+    assert!(code == Some(2) && out.contains("forged-0.jsonl:1:1: no schema_version"), "{out}");
+    let mut forged = shards.clone();
+    forged[1].0["provenance"]["rules_hash"] = Value::from("0000000000000000");
+    let (code, out) = merge_shards(&tmp, &forged);
+    assert!(
+        code == Some(2)
+            && out.contains(
+                "forged-1.jsonl:1:1: comes from another audit than forged-0.jsonl (the rules hash differs)"
+            ),
+        "{out}"
+    );
+
+    // The same repository in two shards.
+    let forged = [shards[0].clone(), shards[0].clone()];
+    let (code, out) = merge_shards(&tmp, &forged);
+    assert!(
+        code == Some(2)
+            && out.contains(
+                "forged-1.jsonl:2:1: repository `team-0/repo-00` is also in forged-0.jsonl at line 2"
+            ),
+        "{out}"
+    );
+}

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Audit, Provenance, RepoResult};
 use crate::Severity;
 use crate::error::Error;
+use crate::markdown as md;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -35,27 +36,32 @@ pub struct Totals {
     pub fail_single_az_loss: usize,
 }
 
+/// The estate's totals, counted from each repository's findings and clusters (files and
+/// documents, which no line lists, from the summaries; `merge` has checked that those add up).
 pub fn totals(audit: &Audit) -> Totals {
     let mut t = Totals { repos: audit.repos.len(), ..Totals::default() };
+    let add = |total: &mut usize, n: usize| *total = total.saturating_add(n);
     for r in &audit.repos {
-        t.failed += usize::from(r.error.is_some());
-        t.clusters += r.clusters.len();
-        t.files += r.summary.files;
-        t.documents += r.summary.documents;
-        t.errors += r.summary.errors;
-        t.warnings += r.summary.warnings;
-        t.infos += r.summary.infos;
-        t.suppressed += r.summary.suppressed;
+        add(&mut t.failed, usize::from(r.error.is_some()));
+        add(&mut t.clusters, r.clusters.len());
+        add(&mut t.files, r.summary.files);
+        add(&mut t.documents, r.summary.documents);
+        add(&mut t.suppressed, r.suppressed.len());
         for c in &r.clusters {
-            *t.architectures.entry(c.architecture.clone()).or_default() += 1;
+            add(t.architectures.entry(c.architecture.clone()).or_default(), 1);
             match c.survives_single_az_loss {
-                Some(true) => t.survive_single_az_loss += 1,
-                Some(false) => t.fail_single_az_loss += 1,
+                Some(true) => add(&mut t.survive_single_az_loss, 1),
+                Some(false) => add(&mut t.fail_single_az_loss, 1),
                 None => {}
             }
         }
         for f in &r.findings {
-            *t.rules.entry(f.code.clone()).or_default() += 1;
+            match f.severity {
+                Severity::Error => add(&mut t.errors, 1),
+                Severity::Warning => add(&mut t.warnings, 1),
+                Severity::Info => add(&mut t.infos, 1),
+            }
+            add(t.rules.entry(f.code.clone()).or_default(), 1);
         }
     }
     t
@@ -82,43 +88,85 @@ pub fn json(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out)
 }
 
-/// One line of a `jsonl` report.
+/// The first line of a `jsonl` report.
 #[derive(Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum Line {
-    Provenance(Provenance),
-    Repo(Box<RepoResult>),
+#[serde(deny_unknown_fields)]
+struct Header {
+    schema_version: u32,
+    provenance: Provenance,
+}
+
+/// Every later line: one repository.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RepoLine {
+    repo: Box<RepoResult>,
 }
 
 pub fn jsonl_header(provenance: &Provenance, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &Line::Provenance(provenance.clone()))?;
+    serde_json::to_writer(
+        &mut *out,
+        &Header { schema_version: SCHEMA_VERSION, provenance: provenance.clone() },
+    )?;
     writeln!(out)
 }
 
 pub fn jsonl_repo(repo: &RepoResult, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &Line::Repo(Box::new(repo.clone())))?;
+    serde_json::to_writer(&mut *out, &RepoLine { repo: Box::new(repo.clone()) })?;
     writeln!(out)
 }
 
-/// Reads a `jsonl` report; a line that is not one is an error at its line number.
-pub fn read_jsonl(path: &std::path::Path, text: &str) -> Result<Audit, Error> {
-    let mut audit = Audit::default();
-    let mut seen_provenance = false;
+/// A `jsonl` report read back, with the line each part came from (for errors about it).
+#[derive(Debug, Default)]
+pub struct Part {
+    pub audit: Audit,
+    pub provenance_line: usize,
+    /// The line of each repository, in `audit.repos` order.
+    pub repo_lines: Vec<usize>,
+}
+
+/// Reads a `jsonl` report; a line that is not one, of another schema version, or whose
+/// repository's summary does not match its findings is an error at its line number.
+pub fn read_jsonl(path: &std::path::Path, text: &str) -> Result<Part, Error> {
+    let mut part = Part::default();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let invalid =
             |message: String| Error::Invalid { path: path.to_path_buf(), line: i + 1, column: 1, message };
-        match serde_json::from_str::<Line>(line).map_err(|e| invalid(format!("not an audit line: {e}")))? {
-            Line::Provenance(p) => {
-                if seen_provenance {
-                    return Err(invalid("a second provenance line".to_owned()));
-                }
-                audit.provenance = p;
-                seen_provenance = true;
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| invalid(format!("not an audit line: {e}")))?;
+        if value.get("repo").is_some() {
+            if part.provenance_line == 0 {
+                return Err(invalid("a repository before the provenance line".to_owned()));
             }
-            Line::Repo(r) => audit.repos.push(*r),
+            let RepoLine { repo } = serde_json::from_value(value)
+                .map_err(|e| invalid(format!("not an audit repository line: {e}")))?;
+            check_summary(&repo).map_err(invalid)?;
+            part.audit.repos.push(*repo);
+            part.repo_lines.push(i + 1);
+        } else {
+            if part.provenance_line != 0 {
+                return Err(invalid("a second provenance line".to_owned()));
+            }
+            match value.get("schema_version").and_then(serde_json::Value::as_u64) {
+                Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+                Some(v) => {
+                    return Err(invalid(format!(
+                        "schema version {v}, not {SCHEMA_VERSION}: written by another stretchlint"
+                    )));
+                }
+                None => {
+                    return Err(invalid(
+                        "no schema_version: not the jsonl output of `stretchlint audit`".to_owned(),
+                    ));
+                }
+            }
+            let header: Header = serde_json::from_value(value)
+                .map_err(|e| invalid(format!("not an audit provenance line: {e}")))?;
+            part.audit.provenance = header.provenance;
+            part.provenance_line = i + 1;
         }
     }
-    if !seen_provenance {
+    if part.provenance_line == 0 {
         return Err(Error::Invalid {
             path: path.to_path_buf(),
             line: 1,
@@ -126,7 +174,29 @@ pub fn read_jsonl(path: &std::path::Path, text: &str) -> Result<Audit, Error> {
             message: "no provenance line: not the jsonl output of `stretchlint audit`".to_owned(),
         });
     }
-    Ok(audit)
+    Ok(part)
+}
+
+/// A repository's summary must count what it lists: a report that says otherwise was not written
+/// by `audit` (or was edited), and its totals cannot be trusted.
+fn check_summary(repo: &RepoResult) -> Result<(), String> {
+    let count = |s: Severity| repo.findings.iter().filter(|f| f.severity == s).count();
+    let s = &repo.summary;
+    for (what, claimed, counted) in [
+        ("errors", s.errors, count(Severity::Error)),
+        ("warnings", s.warnings, count(Severity::Warning)),
+        ("infos", s.infos, count(Severity::Info)),
+        ("suppressed findings", s.suppressed, repo.suppressed.len()),
+        ("clusters", s.clusters, repo.clusters.len()),
+    ] {
+        if claimed != counted {
+            return Err(format!(
+                "repository `{}` claims {claimed} {what} but lists {counted}: not a report `audit` wrote",
+                repo.path
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn csv(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
@@ -176,8 +246,12 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "# stretchlint audit\n")?;
     writeln!(
         out,
-        "{} {} · rules `{}` · config `{}` · started {}\n",
-        p.tool, p.version, p.rules_hash, p.config_hash, p.started
+        "{} {} · rules {} · config {} · started {}\n",
+        md::text(&p.tool),
+        md::text(&p.version),
+        md::code(&p.rules_hash),
+        md::code(&p.config_hash),
+        md::text(&p.started)
     )?;
     writeln!(
         out,
@@ -194,7 +268,7 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
 
     writeln!(out, "## Clusters per architecture\n\n| architecture | clusters |\n|---|---:|")?;
     for (arch, n) in &t.architectures {
-        writeln!(out, "| `{arch}` | {n} |")?;
+        writeln!(out, "| {} | {n} |", md::code(arch))?;
     }
 
     // Clusters with at least one error from an AZ-resilience rule cannot promise to survive the
@@ -217,14 +291,14 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
         t.survive_single_az_loss,
         t.clusters,
         t.fail_single_az_loss,
-        t.clusters - t.survive_single_az_loss - t.fail_single_az_loss,
+        t.clusters.saturating_sub(t.survive_single_az_loss).saturating_sub(t.fail_single_az_loss),
         t.clusters.saturating_sub(risky.len()),
         t.clusters
     )?;
     if !at_risk.is_empty() {
         writeln!(out, "| rule | errors | clusters |\n|---|---:|---:|")?;
         for (rule, (errors, clusters)) in &at_risk {
-            writeln!(out, "| {rule} | {errors} | {} |", clusters.len())?;
+            writeln!(out, "| {} | {errors} | {} |", md::text(rule), clusters.len())?;
         }
     }
 
@@ -236,7 +310,8 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     writeln!(out, "\n## Top rules\n\n| rule | findings |\n|---|---:|")?;
     for (code, n) in top.iter().take(10) {
-        writeln!(out, "| {code} {} | {n} |", names.get(code.as_str()).unwrap_or(&""))?;
+        let name = names.get(code.as_str()).unwrap_or(&"");
+        writeln!(out, "| {} {} | {n} |", md::text(code), md::text(name))?;
     }
 
     let mut worst: Vec<&RepoResult> =
@@ -253,8 +328,8 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     for r in worst.iter().take(10) {
         writeln!(
             out,
-            "| `{}` | {} | {} | {} |",
-            r.path,
+            "| {} | {} | {} | {} |",
+            md::code(&r.path),
             r.summary.errors,
             r.summary.warnings,
             r.clusters.len()
@@ -264,7 +339,7 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     if !failed.is_empty() {
         writeln!(out, "\n## Not scanned\n")?;
         for r in failed {
-            writeln!(out, "- `{}`: {}", r.path, r.error.as_deref().unwrap_or_default())?;
+            writeln!(out, "- {}: {}", md::code(&r.path), md::text(r.error.as_deref().unwrap_or_default()))?;
         }
     }
     Ok(())

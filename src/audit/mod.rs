@@ -10,6 +10,7 @@
 pub mod formats;
 pub mod git;
 pub mod html;
+pub mod merge;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

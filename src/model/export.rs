@@ -48,13 +48,15 @@ pub fn export(model: &Model, inferences: &[Inference], sources: &SourceDb) -> Ex
     let networks = w.networks(model);
     let l2_domains = w.l2_domains(model);
     let routers = w.routers(model);
-    let json = json!({
+    let mut json = json!({
         "version": 1,
         "clusters": clusters,
         "networks": networks,
         "l2Domains": l2_domains,
         "routers": routers,
     });
+    // Names and values read from a secret (a Heat parameter's default) are masked.
+    sources.scrubber().scrub_json(&mut json);
     // An error about the model as a whole is reported at the first object that has a place.
     if let Some((_, first)) = spans.first() {
         spans.push((String::new(), *first));

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use super::{Finding, Options, Report, redact, snippet};
+use super::{Finding, Options, Report, snippet};
 use crate::diagnostic::Severity;
 use crate::source::{FileId, SourceDb, Span};
 
@@ -122,7 +122,7 @@ struct Shown {
 
 impl Shown {
     fn new(sources: &SourceDb, file: FileId) -> Self {
-        let text = redact(sources.get(file).map_or("", |f| f.text.as_str()));
+        let text = sources.get(file).map_or_else(String::new, crate::source::SourceFile::shown);
         let long_lines = crate::source::lines(&text).any(|(_, l)| l.len() > snippet::MAX_LINE);
         // A lone CR ends a line for the tool but not for miette: written as LF (same length).
         let text = if text.contains('\r') { snippet::lone_cr_as_lf(&text) } else { text };

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::discover::{FileKind, kind};
+use crate::secrets::Secrets;
 use crate::source::{FileId, SourceDb, SourceFile, Span};
 use crate::yaml::{self, Document, Node, NodeKind};
 
@@ -21,8 +22,12 @@ pub struct Identity {
 
 /// Each finding's key, `code:file:object:path`, in order: SARIF fingerprints and baselines use it.
 /// Only the files holding findings are parsed again (the loader frees the trees), each once.
+///
+/// No source text but keys and object names goes into it, and none of a secret: a name or
+/// directive that overlaps a secret value is masked, and so is any secret value a name repeats.
 pub fn keys(findings: &[super::Finding], sources: &SourceDb) -> Vec<String> {
     let mut prepared: HashMap<FileId, Prepared<'_>> = HashMap::new();
+    let scrubber = sources.scrubber();
     findings
         .iter()
         .map(|f| {
@@ -30,7 +35,7 @@ pub fn keys(findings: &[super::Finding], sources: &SourceDb) -> Vec<String> {
                 .get(f.span.file)
                 .map(|file| prepared.entry(file.id).or_insert_with(|| prepare(file)).identity(f.span))
                 .unwrap_or_default();
-            format!("{}:{}:{}:{}", f.code, f.file, identity.object, identity.path)
+            scrubber.scrub(&format!("{}:{}:{}:{}", f.code, f.file, identity.object, identity.path))
         })
         .collect()
 }
@@ -40,17 +45,18 @@ pub fn identify(file: &SourceFile, span: Span) -> Identity {
     prepare(file).identity(span)
 }
 
-/// A file made ready for identity lookups: YAML parsed into its documents, other text as is.
+/// A file made ready for identity lookups: YAML parsed into its documents, other text with its
+/// secrets masked.
 enum Prepared<'a> {
-    Yaml(Vec<Document>),
-    Text(&'a str),
+    Yaml(Vec<Document>, &'a Secrets),
+    Text(String),
 }
 
 fn prepare(file: &SourceFile) -> Prepared<'_> {
     if kind(&file.path) == Some(FileKind::Yaml) {
-        Prepared::Yaml(yaml::parse(file.id, &file.text).documents)
+        Prepared::Yaml(yaml::parse(file.id, &file.text).documents, &file.secrets)
     } else {
-        Prepared::Text(&file.text)
+        Prepared::Text(file.shown())
     }
 }
 
@@ -58,13 +64,22 @@ impl Prepared<'_> {
     fn identity(&self, span: Span) -> Identity {
         let offset = span.start as usize;
         match self {
-            Prepared::Yaml(documents) => yaml_identity(documents, offset),
+            Prepared::Yaml(documents, secrets) => yaml_identity(documents, secrets, offset),
             Prepared::Text(text) => text_identity(text, offset),
         }
     }
 }
 
-fn yaml_identity(documents: &[Document], offset: usize) -> Identity {
+/// A scalar's text, unless it overlaps a secret.
+fn name_of(node: &Node, secrets: &Secrets) -> Option<String> {
+    let span = node.full_span();
+    if secrets.overlaps(span.start as usize..span.end as usize) {
+        return Some("***".to_owned());
+    }
+    node.scalar_text()
+}
+
+fn yaml_identity(documents: &[Document], secrets: &Secrets, offset: usize) -> Identity {
     // The last document starting at or before the offset holds it; a finding in a document that
     // did not parse (SL001) has no identity beyond its file.
     let Some(doc) = documents.iter().rev().find(|d| d.root.full_span().start as usize <= offset) else {
@@ -74,13 +89,13 @@ fn yaml_identity(documents: &[Document], offset: usize) -> Identity {
         return Identity::default();
     }
     let mut path = String::from("$");
-    push_path(&doc.root, offset, &mut path);
-    Identity { object: object_of(&doc.root, doc.index), path }
+    push_path(&doc.root, secrets, offset, &mut path);
+    Identity { object: object_of(&doc.root, secrets, doc.index), path }
 }
 
 /// `Kind/namespace/name` for Kubernetes objects, `InstallConfig/name`, `HeatTemplate`, `Playbook`.
-fn object_of(root: &Node, index: usize) -> String {
-    let text = |keys: &[&str]| root.path(keys).and_then(Node::scalar_text);
+fn object_of(root: &Node, secrets: &Secrets, index: usize) -> String {
+    let text = |keys: &[&str]| root.path(keys).and_then(|n| name_of(n, secrets));
     let name = text(&["metadata", "name"]);
     if let Some(kind) = text(&["kind"]) {
         return [Some(kind), text(&["metadata", "namespace"]), name]
@@ -108,7 +123,7 @@ fn contains(span: Span, offset: usize) -> bool {
 /// Appends the keys (and sequence items) from `node` down to the deepest node holding `offset`.
 /// A sequence item that has a `name` is named by it, so that inserting an item before it does not
 /// change its path.
-fn push_path(node: &Node, offset: usize, path: &mut String) {
+fn push_path(node: &Node, secrets: &Secrets, offset: usize, path: &mut String) {
     match &node.kind {
         NodeKind::Map(entries) => {
             let hit = entries
@@ -117,17 +132,17 @@ fn push_path(node: &Node, offset: usize, path: &mut String) {
             if let Some((key, value)) = hit {
                 push_key(&key.scalar_text().unwrap_or_default(), path);
                 if !contains(key.full_span(), offset) {
-                    push_path(value, offset, path);
+                    push_path(value, secrets, offset, path);
                 }
             }
         }
         NodeKind::Seq(items) => {
             if let Some((i, item)) = items.iter().enumerate().find(|(_, n)| contains(n.full_span(), offset)) {
-                match item.get("name").and_then(Node::scalar_text) {
+                match item.get("name").and_then(|n| name_of(n, secrets)) {
                     Some(name) => path.push_str(&format!("[name={name}]")),
                     None => path.push_str(&format!("[{i}]")),
                 }
-                push_path(item, offset, path);
+                push_path(item, secrets, offset, path);
             }
         }
         _ => {}
@@ -173,6 +188,8 @@ fn text_identity(text: &str, offset: usize) -> Identity {
         }
     }
     let line = text.get(line_start..).and_then(|t| crate::source::lines(t).next()).map_or("", |(_, l)| l);
+    // A masked secret keeps its length in the text; the key should not.
+    let line = &collapse_masks(line);
     let directive = match line.split_once('=') {
         Some((key, _)) if key.split_whitespace().count() == 1 => key.trim().to_owned(),
         _ => line.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
@@ -182,6 +199,17 @@ fn text_identity(text: &str, offset: usize) -> Identity {
     let mut path: Vec<String> = blocks.collect();
     path.push(directive);
     Identity { object, path: path.join(" > ") }
+}
+
+/// Runs of `*` as one.
+fn collapse_masks(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if !(c == '*' && out.ends_with('*')) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A block header with its quotes dropped and spaces collapsed: `resource "a" "b"` → `resource a b`.
@@ -196,7 +224,8 @@ mod tests {
     use std::path::PathBuf;
 
     fn identity(name: &str, text: &str, needle: &str) -> Identity {
-        let file = SourceFile::new(FileId(0), PathBuf::from(name), text.to_owned(), true);
+        let mut file = SourceFile::new(FileId(0), PathBuf::from(name), text.to_owned(), true);
+        file.secrets = crate::secrets::find(&file.path, text);
         let start = text.find(needle).unwrap_or(usize::MAX);
         let span = Span::new(FileId(0), start, start + needle.len());
         identify(&file, span)
@@ -249,5 +278,39 @@ mod tests {
         let conf = "vrrp_instance API {\n  state BACKUP\n  virtual_router_id 51\n}\n";
         let id = identity("keepalived.conf", conf, "virtual_router_id");
         assert_eq!((id.object.as_str(), id.path.as_str()), ("vrrp_instance API", "virtual_router_id 51"));
+    }
+
+    #[test]
+    fn secrets_stay_out_of_identities() {
+        let conf = "vrrp_instance API {\n  authentication {\n    auth_pass hunter33\n  }\n}\n";
+        let id = identity("keepalived.conf", conf, "auth_pass");
+        assert_eq!(id.path, "authentication > auth_pass *");
+        let play = "- hosts: all\n  tasks:\n    - name: hunter34\n      password: hunter34\n      x: 1\n";
+        let text = play.to_owned();
+        let mut file = SourceFile::new(FileId(0), PathBuf::from("p.yaml"), text.clone(), true);
+        file.secrets = crate::secrets::find(&file.path, &text);
+        let at = text.find("x: 1").unwrap_or_default();
+        let findings = [crate::report::Finding {
+            code: "SL000",
+            rule: String::new(),
+            severity: crate::Severity::Info,
+            message: String::new(),
+            help: None,
+            file: "p.yaml".to_owned(),
+            line: 5,
+            column: 7,
+            end_line: 5,
+            end_column: 8,
+            cluster: None,
+            span: Span::new(FileId(0), at, at + 1),
+            label: String::new(),
+            secondary: Vec::new(),
+            suppressed: None,
+            fix: None,
+        }];
+        let mut sources = SourceDb::default();
+        sources.push(file);
+        let key = keys(&findings, &sources).concat();
+        assert!(!key.contains("hunter34"), "{key}");
     }
 }

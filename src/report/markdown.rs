@@ -8,6 +8,7 @@ use std::io::Write;
 use super::human::plural;
 use super::{Options, Report, cluster_label, cluster_of, github};
 use crate::diagnostic::Severity;
+use crate::markdown as md;
 
 pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &report.summary;
@@ -41,11 +42,11 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::i
             writeln!(
                 out,
                 "| {} | `{}` (#{}) | {} | {} | {} | {} | {} |",
-                cell(&cluster_label(report, c)),
+                md::text(&cluster_label(report, c)),
                 c.architecture.id,
                 c.architecture.number,
                 c.architecture.confidence.as_str(),
-                if c.zones.is_empty() { "none named".to_owned() } else { cell(&c.zones.join(", ")) },
+                if c.zones.is_empty() { "none named".to_owned() } else { md::text(&c.zones.join(", ")) },
                 count(Severity::Error),
                 count(Severity::Warning),
                 count(Severity::Info),
@@ -65,7 +66,7 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::i
         writeln!(out, "| rule | name | severity | findings |")?;
         writeln!(out, "|---|---|---|--:|")?;
         for (code, (name, severity, n)) in per_rule {
-            writeln!(out, "| {code} | {name} | {severity} | {n} |")?;
+            writeln!(out, "| {} | {} | {severity} | {n} |", md::text(code), md::text(name))?;
         }
         writeln!(out)?;
     }
@@ -84,21 +85,14 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> std::i
         for f in plan.left_out {
             writeln!(
                 out,
-                "| {} | `{}:{}:{}` | {} | {} |",
+                "| {} | {} | {} | {} |",
                 f.severity,
-                cell(&f.file),
-                f.line,
-                f.column,
-                f.code,
-                cell(&f.message)
+                md::code(&format!("{}:{}:{}", f.file, f.line, f.column)),
+                md::text(f.code),
+                md::text(&f.message)
             )?;
         }
         writeln!(out)?;
     }
     Ok(())
-}
-
-/// Text safe inside a table cell: no line breaks, `|` escaped.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\r', '\n'], " ")
 }

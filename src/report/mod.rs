@@ -7,7 +7,6 @@ pub mod identity;
 pub mod json;
 pub mod junit;
 pub mod markdown;
-mod redact;
 pub mod sarif;
 mod snippet;
 mod suppressions;
@@ -22,8 +21,6 @@ use crate::discover::Globs;
 use crate::model::Model;
 use crate::rules;
 use crate::source::{SourceDb, Span};
-
-pub use redact::redact;
 
 /// A finding ready for output: positions are 1-based, paths relative with `/`.
 #[derive(Clone, Debug, Serialize)]
@@ -378,7 +375,41 @@ pub(crate) fn build(
         notices: Vec::new(),
     };
     report.recount();
+    scrub(&mut report);
     report
+}
+
+/// Masks the secret values of the scanned files wherever a finding or a cluster repeats them (a
+/// message quoting a parameter's default, a name read from a secret).
+fn scrub(report: &mut Report) {
+    let scrubber = report.sources.scrubber();
+    if scrubber.is_empty() {
+        return;
+    }
+    for f in report.findings.iter_mut().chain(report.suppressed.iter_mut()) {
+        scrubber.scrub_in_place(&mut f.message);
+        scrubber.scrub_option(&mut f.help);
+        scrubber.scrub_in_place(&mut f.label);
+        scrubber.scrub_option(&mut f.cluster);
+        f.secondary.iter_mut().for_each(|l| scrubber.scrub_in_place(&mut l.message));
+        if let Some(fix) = &mut f.fix {
+            scrubber.scrub_in_place(&mut fix.description);
+        }
+        if let Some(by) = &mut f.suppressed {
+            scrubber.scrub_option(&mut by.reason);
+        }
+    }
+    for c in &mut report.clusters {
+        scrubber.scrub_in_place(&mut c.name);
+        scrubber.scrub_option(&mut c.infra_id);
+        c.zones.iter_mut().for_each(|z| scrubber.scrub_in_place(z));
+        scrubber.scrub_in_place(&mut c.resilience);
+        c.architecture.evidence.iter_mut().for_each(|e| scrubber.scrub_in_place(&mut e.message));
+        for n in &mut c.networks {
+            scrubber.scrub_in_place(&mut n.name);
+            scrubber.scrub_in_place(&mut n.reach);
+        }
+    }
 }
 
 fn finding(sources: &SourceDb, d: Diagnostic) -> Finding {

@@ -101,6 +101,16 @@ impl ClusterResult {
 
     /// "survives any single-AZ loss", or the first scenario that takes a service down; the
     /// services whose fate is unknown are named.
+    /// Masks the secret values of the scanned files in its names and reasons.
+    pub fn scrub(&mut self, scrubber: &crate::secrets::Scrubber) {
+        scrubber.scrub_in_place(&mut self.name);
+        self.zones.iter_mut().for_each(|z| scrubber.scrub_in_place(z));
+        for scenario in &mut self.scenarios {
+            scenario.lost.iter_mut().for_each(|z| scrubber.scrub_in_place(z));
+            scenario.services.iter_mut().for_each(|o| scrubber.scrub_in_place(&mut o.reason));
+        }
+    }
+
     pub fn verdict(&self) -> String {
         let single = |s: &&Scenario| s.lost.len() == 1;
         if let Some(s) = self.scenarios.iter().filter(single).find(|s| s.worst() == Status::Down) {

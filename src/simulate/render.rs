@@ -5,6 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{ClusterResult, Simulation, Status};
+use crate::markdown as md;
 use crate::source::SourceDb;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -172,21 +173,24 @@ pub fn markdown(sim: &Simulation, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn markdown_cluster(sim: &Simulation, c: &ClusterResult, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "## {} (`{}`)\n\n{}\n", c.name, c.architecture, c.verdict())?;
+    writeln!(out, "## {} (`{}`)\n\n{}\n", md::text(&c.name), c.architecture, md::text(&c.verdict()))?;
     let Some(first) = c.scenarios.first() else { return Ok(()) };
     let names: Vec<&str> = first.services.iter().map(|o| o.service).collect();
     writeln!(out, "| lose | {} |", names.join(" | "))?;
     writeln!(out, "|---|{}", "---|".repeat(names.len()))?;
     for s in &c.scenarios {
         let cells: Vec<&str> = s.services.iter().map(|o| o.status.as_str()).collect();
-        writeln!(out, "| {} | {} |", s.lost.join(" + "), cells.join(" | "))?;
+        writeln!(out, "| {} | {} |", md::text(&s.lost.join(" + ")), cells.join(" | "))?;
     }
     writeln!(out)?;
     for (lost, o) in not_ok(c) {
-        let at: Vec<String> =
-            evidence(&sim.sources, &o.evidence).iter().map(|e| format!("`{}:{}`", e.file, e.line)).collect();
+        let at: Vec<String> = evidence(&sim.sources, &o.evidence)
+            .iter()
+            .map(|e| md::code(&format!("{}:{}", e.file, e.line)))
+            .collect();
         let at = if at.is_empty() { String::new() } else { format!(" ({})", at.join(", ")) };
-        writeln!(out, "- lose {lost}: **{}** {}: {}{at}", o.service, o.status.as_str(), o.reason)?;
+        let (lost, reason) = (md::text(&lost), md::text(&o.reason));
+        writeln!(out, "- lose {lost}: **{}** {}: {reason}{at}", o.service, o.status.as_str())?;
     }
     writeln!(out)
 }
