@@ -363,4 +363,28 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&root);
     }
+
+    #[test]
+    fn diffs_mask_secrets_of_both_sides_and_of_new_files() {
+        let change = |path: &str, before: Option<&str>, after: &str| Change {
+            path: PathBuf::from(path),
+            display: path.to_owned(),
+            before: before.map(str::to_owned),
+            after: after.to_owned(),
+            fixes: Vec::new(),
+        };
+        let plan = Plan {
+            changes: vec![
+                change("ic.yaml", Some("sshKey: hunter36\nold: 1\n"), "sshKey: hunter36\nnew: 1\n"),
+                change("ms.yaml", None, "spec:\n  userData: hunter37\n  name: derived-hunter38\n"),
+            ],
+            fixed: vec![0, 1],
+            rejected: Vec::new(),
+        };
+        let diff = diff(&plan, &Scrubber::new(["hunter38"]));
+        assert!(diff.contains("+new: 1") && diff.contains("+  name: derived-********"), "{diff}");
+        for secret in ["hunter36", "hunter37", "hunter38"] {
+            assert!(!diff.contains(secret), "{secret}: {diff}");
+        }
+    }
 }

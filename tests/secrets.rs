@@ -51,6 +51,8 @@ fn planted_repo(dir: &TempDir) -> std::path::PathBuf {
     );
     edit(&lb, "network/heat-stack.yaml", "name: lb-d-lb-0", "name: {get_param: lb_port_password}");
     edit(&lb, "network/heat-stack.yaml", "name: lb-d-lb-1", "name: {get_param: lb_seed}");
+    // The network too: `infer`, `model` and `simulate` name it.
+    edit(&lb, "network/heat-stack.yaml", "name: lb-d-network", "name: {get_param: lb_seed}");
 
     // Terraform: a variable named like a password and a sensitive one (the port SL211 reports is
     // named from it), and a secret attribute on the reported line's neighbour.

@@ -1,5 +1,6 @@
-//! YAML that did not parse (SL001 shows its lines) or a file that is not text: the values of
-//! secret keys found line by line, with the block scalar under them.
+//! YAML or Terraform that did not parse (SL001 shows its lines) or a file that is not text: the
+//! values of secret keys (`key: value`, `key = value`) found line by line, with the block scalar
+//! under them.
 
 use super::{Secrets, is_secret_key};
 
@@ -30,10 +31,10 @@ pub fn in_lines(text: &str) -> Secrets {
     secrets
 }
 
-/// The byte offset just past the `:` of the first secret key on the line, in any quoting or
-/// flow style (`pullSecret:`, `"pullSecret":`, `{sshKey: …}`).
+/// The byte offset just past the `:` (or `=`) of the first secret key on the line, in any
+/// quoting or flow style (`pullSecret:`, `"pullSecret":`, `{sshKey: …}`, `admin_pass = "…"`).
 fn secret_value_start(body: &str) -> Option<usize> {
-    body.match_indices(':').find_map(|(colon, _)| {
+    body.match_indices([':', '=']).find_map(|(colon, _)| {
         let head = body.get(..colon)?.trim_end_matches([' ', '\t']);
         let head = head.strip_suffix(['"', '\'']).unwrap_or(head);
         let key_start = head
@@ -67,5 +68,12 @@ mod tests {
         let out = in_lines(text).mask(text);
         assert_eq!(out.len(), text.len());
         assert!(!out.contains("auths") && !out.contains("AAAA"), "{out}");
+    }
+
+    #[test]
+    fn masks_terraform_attributes_that_did_not_parse() {
+        let text = "resource \"x\" \"y\" {\n  admin_pass = \"hunter35\"\n  name = \"vm\"\n";
+        let out = in_lines(text).mask(text);
+        assert!(!out.contains("hunter35") && out.contains("name = \"vm\""), "{out}");
     }
 }
