@@ -39,7 +39,33 @@ fn a_repository_with_findings_adopts_a_baseline() {
     let mut sorted = keys.clone();
     sorted.sort_unstable();
     assert_eq!(keys, sorted);
-    assert!(keys.iter().all(|k| !k.contains(":25:") && k.contains(":InstallConfig/broken:$.")), "{keys:?}");
+    // Keys are the rule and a hash: no text of the repository is written into the baseline's keys.
+    assert!(
+        keys.iter().all(|k| stretchlint::report::identity::is_hashed(k) && !k.contains("broken")),
+        "{keys:?}"
+    );
+
+    // A baseline written before keys were hashed (readable keys) still matches.
+    let report = stretchlint::lint_paths(&[dir.0.join("prod")], &stretchlint::Settings::default()).unwrap();
+    // Read from here, paths are absolute; the command ran in the folder, where they are relative.
+    let prefix = format!("{}/", dir.0.display());
+    let raw: Vec<String> = stretchlint::report::identity::raw_keys(&report.findings, &report.sources)
+        .into_iter()
+        .map(|k| k.replace(&prefix, ""))
+        .collect();
+    assert!(raw.iter().all(|k| !k.contains(":25:") && k.contains(":InstallConfig/broken:$.")), "{raw:?}");
+    let mut legacy = recorded.clone();
+    for (entry, key) in legacy["entries"].as_array_mut().unwrap().iter_mut().zip({
+        let mut by_hash: Vec<(String, String)> =
+            raw.iter().map(|r| (stretchlint::report::identity::hashed(r), r.clone())).collect();
+        by_hash.sort();
+        by_hash.into_iter().map(|(_, r)| r)
+    }) {
+        entry["key"] = Value::String(key);
+    }
+    dir.write("legacy.json", serde_json::to_string_pretty(&legacy).unwrap());
+    let out = stretchlint_in(&["check", ".", "--baseline", "legacy.json", "--format", "json"], &dir.0);
+    assert_eq!(json(&out)["baseline"]["matched"], 6, "{}", String::from_utf8_lossy(&out.stdout));
 
     let check = |args: &[&str]| {
         stretchlint_in(

@@ -105,7 +105,7 @@ fn sarif_has_what_code_scanning_needs() {
         assert!(r.get("snippet").is_none() && loc["region"].get("snippet").is_none());
     }
     let mut prints: Vec<&str> =
-        results.iter().map(|r| r["partialFingerprints"]["stretchlint/v1"].as_str().unwrap()).collect();
+        results.iter().map(|r| r["partialFingerprints"]["stretchlint/v2"].as_str().unwrap()).collect();
     prints.sort_unstable();
     let n = prints.len();
     prints.dedup();
@@ -115,33 +115,31 @@ fn sarif_has_what_code_scanning_needs() {
 #[test]
 fn fingerprints_survive_unrelated_edits_but_not_moves_between_objects() {
     let original = std::fs::read_to_string(root().join(BROKEN).join("install-config.yaml")).unwrap();
+    let dir = TempDir::new("fingerprint");
     let prints = |text: &str| {
-        let dir = TempDir::new("fingerprint");
         dir.write("clusters/prod/install-config.yaml", text);
         let report = lint_paths(std::slice::from_ref(&dir.0), &Settings::default()).unwrap();
         let doc = sarif(&report);
-        let prefix = format!("{}/", dir.0.display());
         let lines: Vec<usize> = report.findings.iter().map(|f| f.line).collect();
         let mut keys: Vec<String> = doc["runs"][0]["results"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r["partialFingerprints"]["stretchlint/v1"].as_str().unwrap().replace(&prefix, ""))
+            .map(|r| r["partialFingerprints"]["stretchlint/v2"].as_str().unwrap().to_owned())
             .collect();
         keys.sort();
-        (keys, lines)
+        let raw = stretchlint::report::identity::raw_keys(&report.findings, &report.sources);
+        (keys, lines, raw)
     };
-    let (before, lines_before) = prints(&original);
+    let (before, lines_before, raw) = prints(&original);
     assert!(before.len() >= 5);
-    assert!(
-        before.iter().any(|k| k.contains(":InstallConfig/") && k.contains(":$.controlPlane.")),
-        "{before:?}"
-    );
+    assert!(before.iter().all(|k| !k.contains("InstallConfig") && !k.contains("$.")), "hashed: {before:?}");
+    assert!(raw.iter().any(|k| k.contains(":InstallConfig/") && k.contains(":$.controlPlane.")), "{raw:?}");
     // Comments and blank lines above, an unrelated key added: every line moves, no key changes.
     let edited = format!(
         "# owned by the platform team\n\n# reviewed 2026-11\n{original}\nadditionalEnabledCapabilities: []\n"
     );
-    let (after, lines_after) = prints(&edited);
+    let (after, lines_after, _) = prints(&edited);
     assert_ne!(lines_before, lines_after, "the edit moved the findings");
     assert_eq!(before, after);
 }

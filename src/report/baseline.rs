@@ -1,7 +1,7 @@
 //! Baselines: adopt stretchlint on a repository that already has findings. `--write-baseline`
 //! records today's findings; `--baseline` reports only the others and lists the recorded ones that
-//! no longer occur (fixed). Entries are keyed like SARIF fingerprints (rule, file, object, YAML
-//! path), never by line, so unrelated edits keep them matching; the file is sorted and
+//! no longer occur (fixed). Entries are keyed like SARIF fingerprints (rule and a hash of file,
+//! object and YAML path), never by line, so unrelated edits keep them matching; the file is sorted and
 //! pretty-printed so that it reads well in a diff.
 
 use std::collections::HashMap;
@@ -68,7 +68,7 @@ pub fn write(baseline: &Baseline, path: &Path) -> Result<(), Error> {
 pub fn read(path: &Path) -> Result<Baseline, Error> {
     let text = crate::read::read_to_string(path, crate::read::DEFAULT_MAX_FILE_SIZE)
         .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    let baseline: Baseline = serde_json::from_str(&text).map_err(|e| Error::Invalid {
+    let mut baseline: Baseline = serde_json::from_str(&text).map_err(|e| Error::Invalid {
         path: path.to_path_buf(),
         line: e.line().max(1),
         column: e.column().max(1),
@@ -84,6 +84,10 @@ pub fn read(path: &Path) -> Result<Baseline, Error> {
                 baseline.version
             ),
         });
+    }
+    // Keys written before they were hashed are the text hashed keys are made of.
+    for entry in baseline.entries.iter_mut().filter(|e| !super::identity::is_hashed(&e.key)) {
+        entry.key = super::identity::hashed(&entry.key);
     }
     Ok(baseline)
 }

@@ -20,12 +20,40 @@ pub struct Identity {
     pub path: String,
 }
 
-/// Each finding's key, `code:file:object:path`, in order: SARIF fingerprints and baselines use it.
-/// Only the files holding findings are parsed again (the loader frees the trees), each once.
+/// Each finding's key, in order: SARIF fingerprints and baselines use it. It is the rule's code
+/// and a 128-bit hash of [`raw_keys`], so no text of the scanned files (not even an object name)
+/// is written into a SARIF upload or a baseline committed beside the code.
+pub fn keys(findings: &[super::Finding], sources: &SourceDb) -> Vec<String> {
+    raw_keys(findings, sources).iter().map(|raw| hashed(raw)).collect()
+}
+
+/// A key of [`raw_keys`]'s form hashed as [`keys`] does: `CODE:` then 32 hex digits.
+pub fn hashed(raw: &str) -> String {
+    let code = raw.split(':').next().unwrap_or_default();
+    format!("{code}:{:032x}", fnv1a_128(raw.as_bytes()))
+}
+
+/// Whether a key is one [`keys`] makes (a baseline from before keys were hashed holds raw ones).
+pub fn is_hashed(key: &str) -> bool {
+    key.rsplit_once(':').is_some_and(|(code, hash)| {
+        !code.contains(':') && hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+/// FNV-1a, 128 bits: stable across runs, machines and versions, and wide enough that two findings
+/// of one estate do not share a key by chance.
+fn fnv1a_128(bytes: &[u8]) -> u128 {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    bytes.iter().fold(OFFSET, |h, b| (h ^ u128::from(*b)).wrapping_mul(PRIME))
+}
+
+/// Each finding's readable key, `code:file:object:path`, in order. Only the files holding
+/// findings are parsed again (the loader frees the trees), each once.
 ///
 /// No source text but keys and object names goes into it, and none of a secret: a name or
 /// directive that overlaps a secret value is masked, and so is any secret value a name repeats.
-pub fn keys(findings: &[super::Finding], sources: &SourceDb) -> Vec<String> {
+pub fn raw_keys(findings: &[super::Finding], sources: &SourceDb) -> Vec<String> {
     let mut prepared: HashMap<FileId, Prepared<'_>> = HashMap::new();
     let scrubber = sources.scrubber();
     findings
@@ -220,6 +248,16 @@ fn words(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_hashed_and_stable() {
+        // FNV-1a 128's published test vector for the empty input is its offset basis.
+        assert_eq!(fnv1a_128(b""), 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d);
+        let key = hashed("SL101:clusters/prod/install-config.yaml:InstallConfig/prod:$.controlPlane");
+        assert_eq!(key, hashed("SL101:clusters/prod/install-config.yaml:InstallConfig/prod:$.controlPlane"));
+        assert!(key.starts_with("SL101:") && is_hashed(&key) && !key.contains("prod"), "{key}");
+        assert!(!is_hashed("SL101:clusters/prod/install-config.yaml:InstallConfig/prod:$.controlPlane"));
+    }
     use crate::source::FileId;
     use std::path::PathBuf;
 

@@ -19,7 +19,7 @@ use crate::source::SourceDb;
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The fingerprint's name carries a version: a change to how keys are built must not silently
 /// reuse the old name.
-pub const FINGERPRINT: &str = "stretchlint/v1";
+pub const FINGERPRINT: &str = "stretchlint/v2";
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
