@@ -261,6 +261,14 @@ fn a_hostile_git_folder_is_an_error_for_its_repository_and_the_audit_goes_on() {
     assert!(by_name("device")["error"].as_str().unwrap().contains("device"), "{audit:#}");
     assert!(by_name("good")["error"].is_null());
     assert_eq!(by_name("good")["findings"].as_array().unwrap().len(), 1, "{audit:#}");
+
+    // What a repository's scan passes over is listed with it, and counted in the summary.
+    mkfifo(&estate.0.join("good/pipe.yaml"));
+    let audit = json(&run_bounded(&["audit", "--repos-under", ".", "--format", "json"], &estate.0));
+    let good = audit["repos"].as_array().unwrap().iter().find(|r| r["path"] == "good").unwrap().clone();
+    assert_eq!(good["notices"][0]["file"], "pipe.yaml", "{good:#}");
+    let md = run_bounded(&["audit", "--repos-under", ".", "--format", "markdown"], &estate.0);
+    assert!(String::from_utf8_lossy(&md.stdout).contains("1 input not read"));
 }
 
 /// A temporary copy of a fixture folder.

@@ -27,6 +27,8 @@ pub struct Totals {
     pub warnings: usize,
     pub infos: usize,
     pub suppressed: usize,
+    /// Inputs not read (links, special files, oversized files), over every repository.
+    pub unread: usize,
     /// Architecture id → clusters.
     pub architectures: BTreeMap<String, usize>,
     /// Rule code → findings.
@@ -47,6 +49,7 @@ pub fn totals(audit: &Audit) -> Totals {
         add(&mut t.files, r.summary.files);
         add(&mut t.documents, r.summary.documents);
         add(&mut t.suppressed, r.suppressed.len());
+        add(&mut t.unread, r.notices.len());
         for c in &r.clusters {
             add(t.architectures.entry(c.architecture.clone()).or_default(), 1);
             match c.survives_single_az_loss {
@@ -255,7 +258,7 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "**{} repositories** ({} could not be scanned), **{} clusters**, {} files: **{} errors**, {} warnings, {} infos{}.\n",
+        "**{} repositories** ({} could not be scanned), **{} clusters**, {} files: **{} errors**, {} warnings, {} infos{}{}.\n",
         t.repos,
         t.failed,
         t.clusters,
@@ -263,7 +266,12 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
         t.errors,
         t.warnings,
         t.infos,
-        if t.suppressed > 0 { format!(", {} suppressed", t.suppressed) } else { String::new() }
+        if t.suppressed > 0 { format!(", {} suppressed", t.suppressed) } else { String::new() },
+        if t.unread > 0 {
+            format!("; {} inputs not read (listed per repository in the JSON)", t.unread)
+        } else {
+            String::new()
+        }
     )?;
 
     writeln!(out, "## Clusters per architecture\n\n| architecture | clusters |\n|---|---:|")?;

@@ -51,6 +51,9 @@ pub struct RepoResult {
     /// Why the repository could not be scanned, when it could not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Inputs of the repository the scan did not read (links, special files, oversized files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<crate::report::Notice>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -265,6 +268,11 @@ fn reduce(repo: &Repo, commit: Option<String>, report: &Report) -> RepoResult {
         suppressed: report.suppressed.iter().map(finding).collect(),
         summary: report.summary.clone(),
         error: None,
+        notices: report
+            .notices
+            .iter()
+            .map(|n| crate::report::Notice { file: relative(&n.file), message: n.message.clone() })
+            .collect(),
     }
 }
 

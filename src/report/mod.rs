@@ -124,7 +124,7 @@ pub struct Summary {
 
 /// An input the run did not read (a symbolic link, a FIFO, a file over the size limit, a folder it
 /// could not open): not a finding, but never silent either.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Notice {
     pub file: String,
     pub message: String,
