@@ -268,7 +268,10 @@ pub fn markdown(audit: &Audit, out: &mut dyn Write) -> std::io::Result<()> {
         t.infos,
         if t.suppressed > 0 { format!(", {} suppressed", t.suppressed) } else { String::new() },
         if t.unread > 0 {
-            format!("; {} inputs not read (listed per repository in the JSON)", t.unread)
+            format!(
+                "; {} not read (listed per repository in the JSON)",
+                crate::report::human::plural(t.unread, "input")
+            )
         } else {
             String::new()
         }
