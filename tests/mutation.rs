@@ -2,14 +2,15 @@
 //! structure mutations (`mutation/mutate.rs`), each mutant linted by the built binary in a copy
 //! of its fixture's tree so that relational rules see the siblings.
 //!
-//! For every mutant, in every format (the human one too): no panic and an exit code in {0, 1, 2};
-//! JSON, SARIF and JUnit that parse; every file the crate's own parsers cannot read reported (SL001, or SL002 for
+//! For every mutant, in every format (the human one too), and for every second one in `model`:
+//! no panic and an exit code in {0, 1, 2}; JSON, SARIF and JUnit that parse; every file the crate's own parsers cannot read reported (SL001, or SL002 for
 //! a templated YAML file) at the parser's position, counting `\n`, `\r\n` and a lone `\r` as line
 //! ends; and a conversion of the line ends moves no finding.
 //!
 //! 11 fixtures give 696 mutants, each linted by its own process writing all six formats (one run
 //! over all of them would pit every copy of a tree against every other in the cross-cluster
-//! rules): about 45 s of CPU in a debug build, so 25-30 s of wall time on 2 idle cores.
+//! rules), plus 348 `model` runs: about 60 s of CPU in a debug build, so roughly 30-35 s of wall
+//! time on 2 idle cores.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a broken harness should fail loudly
 
@@ -66,16 +67,17 @@ fn mutated_fixtures_are_reported_never_crash() {
     let originals: Vec<Option<Vec<Place>>> = (0..FIXTURES.len())
         .map(|f| {
             let i = cases.iter().position(|c| c.fixture == f)?;
-            findings(runs.get(i)?.as_ref().ok()?).ok().map(|fs| places(&fs))
+            findings(runs.get(i)?.0.as_ref().ok()?).ok().map(|fs| places(&fs))
         })
         .collect();
     let mut failures = Vec::new();
-    for (case, run) in cases.iter().zip(&runs) {
+    for (case, (run, model)) in cases.iter().zip(&runs) {
         let original = originals.get(case.fixture).and_then(Option::as_ref);
         let mut problems = check_json(case, run, original);
         if check_process(run).is_ok() {
             problems.extend(check_files(case));
         }
+        problems.extend(model.as_ref().and_then(|model| check_model(model).err()));
         let label = format!("{} ({})", case.name, case.dir.file_name().unwrap_or_default().to_string_lossy());
         failures.extend(problems.into_iter().map(|p| format!("{label}: {p}")));
     }
@@ -107,11 +109,11 @@ type Run = Result<Output, String>;
 const FILE_FORMATS: [&str; 5] = ["human", "sarif", "junit", "github", "markdown"];
 
 /// Lints every case once, a few processes at a time, writing every format (the human one
-/// with `--color never`).
-fn run_all(cases: &[Case]) -> Vec<Run> {
+/// with `--color never`); prints the model of some.
+fn run_all(cases: &[Case]) -> Vec<(Run, Option<Run>)> {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    let mut runs: Vec<(usize, Run)> = std::thread::scope(|s| {
+    let mut runs: Vec<(usize, (Run, Option<Run>))> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
@@ -125,7 +127,10 @@ fn run_all(cases: &[Case]) -> Vec<Run> {
                             args.extend(["--format", format, "--output", path]);
                         }
                         args.push(".");
-                        done.push((i, run(&case.dir, &args)));
+                        // `model` exports what `check` only builds: every second mutant, to stay
+                        // within the time bound.
+                        let model = i.is_multiple_of(2).then(|| run(&case.dir, &["model", "."]));
+                        done.push((i, (run(&case.dir, &args), model)));
                     }
                 })
             })
@@ -214,6 +219,13 @@ fn check_files(case: &Case) -> Vec<String> {
         }
     }
     problems
+}
+
+fn check_model(run: &Run) -> Result<(), String> {
+    let out = check_process(run).map_err(|e| format!("model: {e}"))?;
+    serde_json::from_slice::<Value>(&out.stdout)
+        .map(drop)
+        .map_err(|e| format!("model: stdout is not JSON: {e}"))
 }
 
 /// A finding as compared between runs: file, code, position and message.
