@@ -9,8 +9,8 @@
 //!
 //! 11 fixtures give 696 mutants, each linted by its own process writing all six formats (one run
 //! over all of them would pit every copy of a tree against every other in the cross-cluster
-//! rules), plus 348 `model` runs: about 60 s of CPU in a debug build, so roughly 30-35 s of wall
-//! time on 2 idle cores.
+//! rules), plus 348 `model` runs: about 60 s of CPU in a debug build, 45 s of wall time on a
+//! lightly loaded 2-core machine.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a broken harness should fail loudly
 
