@@ -1,15 +1,43 @@
 //! keepalived virtual router IDs as OpenShift derives them from the cluster name
 //! (openshift/baremetal-runtimecfg `FletcherChecksum8` and `PopulateVRIDs`; DOMAIN.md §C.1).
 
+use std::collections::HashMap;
+
 /// Fletcher-8 with mod-15 accumulators, as baremetal-runtimecfg computes it.
 pub fn fletcher8(s: &str) -> u8 {
-    let (mut a, mut b) = (0u8, 0u8);
-    for &c in s.as_bytes() {
-        // u8 wrapping mirrors Go's uint8 arithmetic; for ASCII names it never wraps.
-        a = a.wrapping_add(c) % 15;
-        b = b.wrapping_add(a) % 15;
+    F8::default().feed(s.as_bytes()).sum()
+}
+
+/// Fletcher-8's running state: all that the bytes read so far leave for the rest of the input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+struct F8 {
+    a: u8,
+    b: u8,
+}
+
+impl F8 {
+    fn feed(self, bytes: &[u8]) -> F8 {
+        bytes.iter().fold(self, |F8 { a, b }, &c| {
+            // u8 wrapping mirrors Go's uint8 arithmetic; for ASCII names it never wraps.
+            let a = a.wrapping_add(c) % 15;
+            F8 { a, b: b.wrapping_add(a) % 15 }
+        })
     }
-    (b << 4) | a
+
+    fn sum(self) -> u8 {
+        (self.b << 4) | self.a
+    }
+
+    /// The VRIDs of the name read so far.
+    fn vrids(self) -> Vrids {
+        // F8 tops out at 0xEE, so `+ 1` cannot overflow; it keeps VRID 0 (invalid) out.
+        let api = self.feed(b"-api").sum().saturating_add(1);
+        let mut ingress = self.feed(b"-ingress").sum().saturating_add(1);
+        if ingress == api {
+            ingress = ingress.saturating_add(1);
+        }
+        Vrids { api, ingress }
+    }
 }
 
 /// The API and ingress VRIDs of a cluster named `name` (its install-config `metadata.name`).
@@ -20,13 +48,7 @@ pub struct Vrids {
 }
 
 pub fn vrids(name: &str) -> Vrids {
-    // F8 tops out at 0xEE, so `+ 1` cannot overflow; it keeps VRID 0 (invalid) out.
-    let api = fletcher8(&format!("{name}-api")).saturating_add(1);
-    let mut ingress = fletcher8(&format!("{name}-ingress")).saturating_add(1);
-    if ingress == api {
-        ingress = ingress.saturating_add(1);
-    }
-    Vrids { api, ingress }
+    F8::default().feed(name.as_bytes()).vrids()
 }
 
 /// The kind of VIP a VRID belongs to.
@@ -68,10 +90,28 @@ pub fn collisions(a: Vrids, b: Vrids) -> Vec<Collision> {
         .collect()
 }
 
-/// A name close to `base` whose VRIDs collide with none of `taken` (`base-2`, `base-3`, …).
-pub fn free_name(base: &str, taken: &[Vrids]) -> Option<String> {
-    let clashes = |v: Vrids| taken.iter().any(|t| !collisions(v, *t).is_empty());
-    (2..1000).map(|i| format!("{base}-{i}")).find(|candidate| !clashes(vrids(candidate)))
+/// The suffixes a free name may take: `base-2`, `base-3`, …
+const SUFFIXES: std::ops::Range<u32> = 2..1000;
+
+/// Names close to a base name whose VRIDs do not clash. The candidates' VRIDs depend on the base
+/// name only through the checksum's state after `base-`, which takes one of 225 values: they are
+/// computed once per state, not once per name asked about.
+#[derive(Default)]
+pub struct FreeNames {
+    by_state: HashMap<F8, Vec<Vrids>>,
+}
+
+impl FreeNames {
+    /// The first of `base-2`, `base-3`, … whose VRIDs do not clash.
+    pub fn find(&mut self, base: &str, clashes: impl Fn(Vrids) -> bool) -> Option<String> {
+        let state = F8::default().feed(base.as_bytes()).feed(b"-");
+        let candidates = self
+            .by_state
+            .entry(state)
+            .or_insert_with(|| SUFFIXES.map(|i| state.feed(i.to_string().as_bytes()).vrids()).collect());
+        let i = SUFFIXES.zip(candidates.iter()).find(|(_, v)| !clashes(**v))?.0;
+        Some(format!("{base}-{i}"))
+    }
 }
 
 #[cfg(test)]
@@ -98,8 +138,13 @@ mod tests {
     #[test]
     fn suggests_a_free_name() {
         let taken = [vrids("ocp1")];
-        let name = free_name("ocp58", &taken).unwrap_or_default();
+        let mut free = FreeNames::default();
+        let name = free.find("ocp58", |v| !collisions(v, taken[0]).is_empty()).unwrap_or_default();
         assert!(!name.is_empty());
         assert!(collisions(vrids(&name), taken[0]).is_empty());
+        // The first candidate whose VRIDs are not taken, as trying each name in turn finds it.
+        let clashes = |v: Vrids| !v.api.is_multiple_of(7);
+        let by_name = (2..1000).map(|i| format!("ocp58-{i}")).find(|n| !clashes(vrids(n)));
+        assert_eq!(free.find("ocp58", clashes), by_name);
     }
 }
