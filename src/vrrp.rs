@@ -93,24 +93,45 @@ pub fn collisions(a: Vrids, b: Vrids) -> Vec<Collision> {
 /// The suffixes a free name may take: `base-2`, `base-3`, …
 const SUFFIXES: std::ops::Range<u32> = 2..1000;
 
-/// Names close to a base name whose VRIDs do not clash. The candidates' VRIDs depend on the base
-/// name only through the checksum's state after `base-`, which takes one of 225 values: they are
-/// computed once per state, not once per name asked about.
+/// A set of VRIDs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct VridSet([u64; 4]);
+
+impl VridSet {
+    pub fn insert(&mut self, id: u8) {
+        if let Some(word) = self.0.get_mut(usize::from(id / 64)) {
+            *word |= 1 << (id % 64);
+        }
+    }
+
+    pub fn contains(&self, id: u8) -> bool {
+        self.0.get(usize::from(id / 64)).is_some_and(|word| word & (1 << (id % 64)) != 0)
+    }
+}
+
+/// Names close to a base name whose VRIDs are free. The candidates' VRIDs depend on the base name
+/// only through the checksum's state after `base-`, which takes one of 225 values, so they are
+/// computed once per state; and the clusters of one crowded L2 ask with the same taken set, so
+/// each (state, taken set) is answered once.
 #[derive(Default)]
 pub struct FreeNames {
     by_state: HashMap<F8, Vec<Vrids>>,
+    answers: HashMap<(F8, VridSet), Option<u32>>,
 }
 
 impl FreeNames {
-    /// The first of `base-2`, `base-3`, … whose VRIDs do not clash.
-    pub fn find(&mut self, base: &str, clashes: impl Fn(Vrids) -> bool) -> Option<String> {
+    /// The first of `base-2`, `base-3`, … whose VRIDs are both outside `taken`.
+    pub fn find(&mut self, base: &str, taken: VridSet) -> Option<String> {
         let state = F8::default().feed(base.as_bytes()).feed(b"-");
         let candidates = self
             .by_state
             .entry(state)
             .or_insert_with(|| SUFFIXES.map(|i| state.feed(i.to_string().as_bytes()).vrids()).collect());
-        let i = SUFFIXES.zip(candidates.iter()).find(|(_, v)| !clashes(**v))?.0;
-        Some(format!("{base}-{i}"))
+        let suffix = *self.answers.entry((state, taken)).or_insert_with(|| {
+            let free = |v: &Vrids| !taken.contains(v.api) && !taken.contains(v.ingress);
+            SUFFIXES.zip(candidates.iter()).find(|(_, v)| free(v)).map(|(i, _)| i)
+        });
+        Some(format!("{base}-{}", suffix?))
     }
 }
 
@@ -137,14 +158,21 @@ mod tests {
 
     #[test]
     fn suggests_a_free_name() {
-        let taken = [vrids("ocp1")];
+        let ocp1 = vrids("ocp1");
+        let mut taken = VridSet::default();
+        taken.insert(ocp1.api);
+        taken.insert(ocp1.ingress);
         let mut free = FreeNames::default();
-        let name = free.find("ocp58", |v| !collisions(v, taken[0]).is_empty()).unwrap_or_default();
+        let name = free.find("ocp58", taken).unwrap_or_default();
         assert!(!name.is_empty());
-        assert!(collisions(vrids(&name), taken[0]).is_empty());
+        assert!(collisions(vrids(&name), ocp1).is_empty());
         // The first candidate whose VRIDs are not taken, as trying each name in turn finds it.
-        let clashes = |v: Vrids| !v.api.is_multiple_of(7);
-        let by_name = (2..1000).map(|i| format!("ocp58-{i}")).find(|n| !clashes(vrids(n)));
-        assert_eq!(free.find("ocp58", clashes), by_name);
+        let mut crowded = VridSet::default();
+        (1..=u8::MAX).filter(|v| !v.is_multiple_of(7)).for_each(|v| crowded.insert(v));
+        let fits = |v: Vrids| !crowded.contains(v.api) && !crowded.contains(v.ingress);
+        let by_name = (2..1000).map(|i| format!("ocp58-{i}")).find(|n| fits(vrids(n)));
+        assert!(by_name.is_some());
+        assert_eq!(free.find("ocp58", crowded), by_name);
+        assert_eq!(free.find("ocp58", crowded), by_name);
     }
 }

@@ -16,7 +16,7 @@ use crate::model::Cluster;
 use crate::model::attach::Attachment;
 use crate::model::site::Site;
 use crate::source::{FileId, Sp, Span};
-use crate::vrrp::{FreeNames, Vrids};
+use crate::vrrp::{FreeNames, VridSet, Vrids};
 
 /// A cluster whose VIPs keepalived holds, with what the rule needs of it.
 pub(super) struct Keepalived<'a> {
@@ -130,10 +130,9 @@ impl<'k, 'a> L2Index<'k, 'a> {
     pub fn free_name(&mut self, i: usize) -> Option<String> {
         let me = self.clusters.get(i)?;
         let on_l2 = self.on_l2_of(i);
-        let taken: [bool; 256] =
-            std::array::from_fn(|v| u8::try_from(v).is_ok_and(|v| on_l2.users(v).next().is_some()));
-        let taken = |v: u8| taken[usize::from(v)];
-        self.free_names.find(&me.name.value, |c| taken(c.api) || taken(c.ingress))
+        let mut taken = VridSet::default();
+        (1..=u8::MAX).filter(|&v| on_l2.users(v).next().is_some()).for_each(|v| taken.insert(v));
+        self.free_names.find(&me.name.value, taken)
     }
 
     fn on_l2_of(&self, i: usize) -> OnL2<'_, 'a> {
