@@ -111,27 +111,53 @@ impl VridSet {
 
 /// Names close to a base name whose VRIDs are free. The candidates' VRIDs depend on the base name
 /// only through the checksum's state after `base-`, which takes one of 225 values, so they are
-/// computed once per state; and the clusters of one crowded L2 ask with the same taken set, so
-/// each (state, taken set) is answered once.
+/// computed once per state.
 #[derive(Default)]
 pub struct FreeNames {
-    by_state: HashMap<F8, Vec<Vrids>>,
-    answers: HashMap<(F8, VridSet), Option<u32>>,
+    by_state: HashMap<F8, Candidates>,
 }
+
+/// The VRIDs of `base-2`, `base-3`, … for one checksum state, and the candidates by API VRID.
+struct Candidates {
+    vrids: Vec<Vrids>,
+    by_api: Vec<Vec<usize>>,
+}
+
+/// With this few VRIDs free, the candidates are found through the free API VRIDs rather than
+/// tried in turn (on a crowded L2 none may fit, and trying all 998 for each cluster adds up).
+const FEW_FREE: usize = 32;
 
 impl FreeNames {
     /// The first of `base-2`, `base-3`, … whose VRIDs are both outside `taken`.
     pub fn find(&mut self, base: &str, taken: VridSet) -> Option<String> {
         let state = F8::default().feed(base.as_bytes()).feed(b"-");
-        let candidates = self
-            .by_state
-            .entry(state)
-            .or_insert_with(|| SUFFIXES.map(|i| state.feed(i.to_string().as_bytes()).vrids()).collect());
-        let suffix = *self.answers.entry((state, taken)).or_insert_with(|| {
-            let free = |v: &Vrids| !taken.contains(v.api) && !taken.contains(v.ingress);
-            SUFFIXES.zip(candidates.iter()).find(|(_, v)| free(v)).map(|(i, _)| i)
+        let candidates = self.by_state.entry(state).or_insert_with(|| {
+            let vrids: Vec<Vrids> = SUFFIXES.map(|i| state.feed(i.to_string().as_bytes()).vrids()).collect();
+            let mut by_api = vec![Vec::new(); 256];
+            for (k, v) in vrids.iter().enumerate() {
+                if let Some(slot) = by_api.get_mut(usize::from(v.api)) {
+                    slot.push(k);
+                }
+            }
+            Candidates { vrids, by_api }
         });
-        Some(format!("{base}-{}", suffix?))
+        let fits = |k: &usize| {
+            candidates.vrids.get(*k).is_some_and(|v| !taken.contains(v.api) && !taken.contains(v.ingress))
+        };
+        let free: Vec<u8> = (1..=u8::MAX).filter(|&v| !taken.contains(v)).collect();
+        let first = if free.len() <= FEW_FREE {
+            free.iter()
+                .filter_map(|&api| candidates.by_api.get(usize::from(api)))
+                .flatten()
+                .copied()
+                .filter(|k| fits(k))
+                .min()
+        } else {
+            (0..candidates.vrids.len()).find(|k| fits(k))
+        };
+        let mut suffixes = SUFFIXES;
+        let suffix = suffixes.nth(first?)?;
+        Some(format!("{base}-{suffix}"))
     }
 }
 
@@ -173,6 +199,13 @@ mod tests {
         let by_name = (2..1000).map(|i| format!("ocp58-{i}")).find(|n| fits(vrids(n)));
         assert!(by_name.is_some());
         assert_eq!(free.find("ocp58", crowded), by_name);
-        assert_eq!(free.find("ocp58", crowded), by_name);
+        // Few free IDs: the candidates are found through their API VRIDs, with the same answer.
+        let left = vrids("ocp1-7");
+        let mut full = VridSet::default();
+        (1..=u8::MAX).filter(|v| *v != left.api && *v != left.ingress).for_each(|v| full.insert(v));
+        let fits = |v: Vrids| !full.contains(v.api) && !full.contains(v.ingress);
+        let by_name = (2..1000).map(|i| format!("ocp1-{i}")).find(|n| fits(vrids(n)));
+        assert!(by_name.is_some());
+        assert_eq!(free.find("ocp1", full), by_name);
     }
 }
