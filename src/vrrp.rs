@@ -24,6 +24,24 @@ impl F8 {
         })
     }
 
+    /// Feeds the decimal digits of `n`, as `format!("{n}")` spells them, without the allocation
+    /// (the free-name candidates are fed by the hundred thousand).
+    fn feed_number(self, n: u32) -> F8 {
+        let mut digits = [0u8; 10];
+        let mut start = digits.len();
+        let mut rest = n;
+        for slot in digits.iter_mut().rev() {
+            // `rest % 10` is below 10: the cast cannot truncate.
+            *slot = b'0' + (rest % 10) as u8;
+            start -= 1;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.feed(digits.get(start..).unwrap_or_default())
+    }
+
     fn sum(self) -> u8 {
         (self.b << 4) | self.a
     }
@@ -114,50 +132,20 @@ impl VridSet {
 /// computed once per state.
 #[derive(Default)]
 pub struct FreeNames {
-    by_state: HashMap<F8, Candidates>,
+    by_state: HashMap<F8, Vec<Vrids>>,
 }
-
-/// The VRIDs of `base-2`, `base-3`, … for one checksum state, and the candidates by API VRID.
-struct Candidates {
-    vrids: Vec<Vrids>,
-    by_api: Vec<Vec<usize>>,
-}
-
-/// With this few VRIDs free, the candidates are found through the free API VRIDs rather than
-/// tried in turn (on a crowded L2 none may fit, and trying all 998 for each cluster adds up).
-const FEW_FREE: usize = 32;
 
 impl FreeNames {
     /// The first of `base-2`, `base-3`, … whose VRIDs are both outside `taken`.
     pub fn find(&mut self, base: &str, taken: VridSet) -> Option<String> {
         let state = F8::default().feed(base.as_bytes()).feed(b"-");
-        let candidates = self.by_state.entry(state).or_insert_with(|| {
-            let vrids: Vec<Vrids> = SUFFIXES.map(|i| state.feed(i.to_string().as_bytes()).vrids()).collect();
-            let mut by_api = vec![Vec::new(); 256];
-            for (k, v) in vrids.iter().enumerate() {
-                if let Some(slot) = by_api.get_mut(usize::from(v.api)) {
-                    slot.push(k);
-                }
-            }
-            Candidates { vrids, by_api }
-        });
-        let fits = |k: &usize| {
-            candidates.vrids.get(*k).is_some_and(|v| !taken.contains(v.api) && !taken.contains(v.ingress))
-        };
-        let free: Vec<u8> = (1..=u8::MAX).filter(|&v| !taken.contains(v)).collect();
-        let first = if free.len() <= FEW_FREE {
-            free.iter()
-                .filter_map(|&api| candidates.by_api.get(usize::from(api)))
-                .flatten()
-                .copied()
-                .filter(|k| fits(k))
-                .min()
-        } else {
-            (0..candidates.vrids.len()).find(|k| fits(k))
-        };
+        let candidates = self
+            .by_state
+            .entry(state)
+            .or_insert_with(|| SUFFIXES.map(|i| state.feed_number(i).vrids()).collect());
+        let first = candidates.iter().position(|v| !taken.contains(v.api) && !taken.contains(v.ingress))?;
         let mut suffixes = SUFFIXES;
-        let suffix = suffixes.nth(first?)?;
-        Some(format!("{base}-{suffix}"))
+        Some(format!("{base}-{}", suffixes.nth(first)?))
     }
 }
 
@@ -183,6 +171,13 @@ mod tests {
     }
 
     #[test]
+    fn feeds_numbers_as_their_decimal_text() {
+        for n in [0, 7, 10, 999, 1000, u32::MAX] {
+            assert_eq!(F8::default().feed_number(n), F8::default().feed(n.to_string().as_bytes()));
+        }
+    }
+
+    #[test]
     fn suggests_a_free_name() {
         let ocp1 = vrids("ocp1");
         let mut taken = VridSet::default();
@@ -199,7 +194,7 @@ mod tests {
         let by_name = (2..1000).map(|i| format!("ocp58-{i}")).find(|n| fits(vrids(n)));
         assert!(by_name.is_some());
         assert_eq!(free.find("ocp58", crowded), by_name);
-        // Few free IDs: the candidates are found through their API VRIDs, with the same answer.
+        // Two IDs left, the ones of `ocp1-7`.
         let left = vrids("ocp1-7");
         let mut full = VridSet::default();
         (1..=u8::MAX).filter(|v| *v != left.api && *v != left.ingress).for_each(|v| full.insert(v));

@@ -129,9 +129,7 @@ impl<'k, 'a> L2Index<'k, 'a> {
     /// A name near cluster `i`'s whose VRIDs no other cluster on its L2 uses.
     pub fn free_name(&mut self, i: usize) -> Option<String> {
         let me = self.clusters.get(i)?;
-        let on_l2 = self.on_l2_of(i);
-        let mut taken = VridSet::default();
-        (1..=u8::MAX).filter(|&v| on_l2.users(v).next().is_some()).for_each(|v| taken.insert(v));
+        let taken = self.on_l2_of(i).taken();
         self.free_names.find(&me.name.value, taken)
     }
 
@@ -156,6 +154,24 @@ struct OnL2<'k, 'a> {
 }
 
 impl OnL2<'_, '_> {
+    /// The VRIDs other clusters on its L2 use.
+    fn taken(&self) -> VridSet {
+        let mut taken = VridSet::default();
+        let others = |slot: &Vec<usize>| slot.iter().any(|&j| j != self.i);
+        for (v, slot) in (0..=u8::MAX).zip(self.same_network.iter().flat_map(|t| t.iter())) {
+            if others(slot) {
+                taken.insert(v);
+            }
+        }
+        // Pair by pair only for the VRIDs a cluster placed by its install-config uses.
+        for (v, slot) in (0..=u8::MAX).zip(self.pairwise.iter().flat_map(|t| t.iter())) {
+            if !slot.is_empty() && !taken.contains(v) && self.users(v).next().is_some() {
+                taken.insert(v);
+            }
+        }
+        taken
+    }
+
     /// The clusters other than this one that use VRID `v` on its L2.
     fn users(&self, v: u8) -> impl Iterator<Item = usize> + '_ {
         let v = usize::from(v);
