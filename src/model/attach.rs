@@ -51,9 +51,8 @@ impl Site {
         let at = |network, via, span| Some(Attachment { network, via, span, control_plane: true });
         let ic = cluster.install_config.as_ref();
         if let Some(port) = ic.and_then(|ic| ic.openstack.control_plane_port.as_ref()) {
-            let by_name = port.network_name.known().and_then(|n| {
-                Some((self.networks.iter().find(|net| net.name.value() == Some(&n.value))?, n.span))
-            });
+            let by_name =
+                port.network_name.known().and_then(|n| Some((self.network_named(&n.value)?, n.span)));
             let by_subnet = || {
                 port.subnets.iter().filter_map(|(_, name)| name.known()).find_map(|n| {
                     let subnet = self.subnets_named(&n.value).next()?;
@@ -117,9 +116,7 @@ impl Site {
             .flat_map(|t| &t.clusters)
             .filter(|h| h.name.value().is_some_and(|n| *n == cluster.name))
             .flat_map(|h| h.networks.items())
-            .filter_map(|n| {
-                Some((self.networks.iter().find(|net| net.name.value() == Some(&n.value))?, n.span))
-            })
+            .filter_map(|n| Some((self.network_named(&n.value)?, n.span)))
             .collect()
     }
 

@@ -9,6 +9,7 @@ pub mod export;
 mod group;
 pub mod l2;
 mod layout;
+mod lookup;
 pub mod site;
 
 use std::path::PathBuf;
@@ -134,6 +135,7 @@ pub fn build(inputs: Vec<Located>) -> Model {
         site.extend(crate::inputs::ansible::read(playbook.file, &playbook.root, &beside, dir));
     }
     site.merge_bigip_configs();
+    site.index();
     let mut clusters = group::group(cluster_inputs);
     for cluster in &mut clusters {
         cluster.layout = layout::derive(cluster);

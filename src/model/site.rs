@@ -12,6 +12,7 @@ use ipnet::IpNet;
 use crate::inputs::Field;
 use crate::inputs::lb::{Keepalived, LbConfig, Proxy, ProxyKind, VrrpInstance};
 use crate::inputs::site_file::Topology;
+use crate::model::lookup::{Keyed, Lookup, Table};
 use crate::source::{FileId, Sp, Span};
 
 /// A reference from one object to another.
@@ -44,10 +45,6 @@ impl Origin {
     /// `name` when it is known, else the logical name in the file (the Heat resource key).
     fn display<'a>(&'a self, name: &'a Field<String>) -> &'a str {
         name.value().map_or(self.key.value.as_str(), String::as_str)
-    }
-
-    fn is(&self, file: FileId, key: &str) -> bool {
-        self.file == file && self.key.value == key
     }
 }
 
@@ -191,33 +188,40 @@ pub struct Server {
     pub availability_zone: Field<String>,
 }
 
-/// An object that references can name: by its resource in a file, or by its `name`.
-trait Referable {
-    fn origin(&self) -> &Origin;
-    fn name(&self) -> &Field<String>;
-}
-
-macro_rules! referable {
+macro_rules! keyed {
     ($($t:ty),*) => {$(
-        impl Referable for $t {
-            fn origin(&self) -> &Origin {
-                &self.origin
-            }
+        impl Keyed for $t {
             fn name(&self) -> &Field<String> {
                 &self.name
+            }
+            fn resource(&self) -> (FileId, &str) {
+                (self.origin.file, &self.origin.key.value)
             }
         }
     )*};
 }
-referable!(Network, Subnet, Segment, SecurityGroup, Router);
+keyed!(Network, Subnet, Segment, SecurityGroup, Router);
 
-/// The object a reference names: a resource of the same file, or an object by name.
-fn resolve<'a, T: Referable>(items: &'a [T], r: &Ref) -> Option<&'a T> {
-    match r {
-        Ref::Resource { file, key, .. } => items.iter().find(|o| o.origin().is(*file, key)),
-        Ref::Named { value, .. } => items.iter().find(|o| o.name().value() == Some(value)),
-        Ref::Unknown(_) => None,
+/// The object a reference names: a resource of the same file, or an object by name (the first
+/// such, as the objects are in the scan's order).
+fn resolve<'a, T: Keyed>(items: &'a [T], table: &Table, r: &Ref) -> Option<&'a T> {
+    match (r, table.of(items)) {
+        (Ref::Resource { file, key, .. }, Some(t)) => items.get(t.resource(*file, key)?),
+        (Ref::Resource { file, key, .. }, None) => {
+            items.iter().find(|o| o.resource() == (*file, key.as_str()))
+        }
+        (Ref::Named { value, .. }, Some(t)) => items.get(*t.named(value).first()?),
+        (Ref::Named { value, .. }, None) => items.iter().find(|o| o.name().value() == Some(value)),
+        (Ref::Unknown(_), _) => None,
     }
+}
+
+/// The objects with this name, in order.
+fn named<'a, T: Keyed>(items: &'a [T], table: &'a Table, name: &'a str) -> impl Iterator<Item = &'a T> {
+    let indexed = table.of(items).map(|t| t.named(name).iter().filter_map(|&i| items.get(i)));
+    let scanned =
+        indexed.is_none().then(|| items.iter().filter(move |o| o.name().value().is_some_and(|n| n == name)));
+    indexed.into_iter().flatten().chain(scanned.into_iter().flatten())
 }
 
 /// Everything below the clusters.
@@ -241,6 +245,8 @@ pub struct Site {
     pub servers: Vec<Server>,
     /// Heat `get_resource`/`get_param` references to names their template does not declare.
     pub undefined_references: Vec<crate::inputs::heat::UndefinedReference>,
+    /// The objects above by name and resource, once the Site is complete ([`Site::index`]).
+    lookup: Lookup,
 }
 
 impl Site {
@@ -261,19 +267,38 @@ impl Site {
         self.undefined_references.extend(other.undefined_references);
     }
 
+    /// Builds the name and resource tables, once every file's objects are in.
+    pub fn index(&mut self) {
+        self.lookup = Lookup {
+            networks: Table::new(&self.networks),
+            subnets: Table::new(&self.subnets),
+            segments: Table::new(&self.segments),
+            security_groups: Table::new(&self.security_groups),
+            routers: Table::new(&self.routers),
+        };
+    }
+
+    /// The first network with this name.
+    pub fn network_named(&self, name: &str) -> Option<&Network> {
+        match self.lookup.networks.of(&self.networks) {
+            Some(t) => self.networks.get(*t.named(name).first()?),
+            None => self.networks.iter().find(|n| n.name.value().is_some_and(|v| v == name)),
+        }
+    }
+
     /// The network a reference names: a resource of the same file, or a network by name.
     pub fn network(&self, r: &Ref) -> Option<&Network> {
-        resolve(&self.networks, r)
+        resolve(&self.networks, &self.lookup.networks, r)
     }
 
     /// The subnet a reference names: a resource of the same file, or a subnet by name.
     pub fn subnet(&self, r: &Ref) -> Option<&Subnet> {
-        resolve(&self.subnets, r)
+        resolve(&self.subnets, &self.lookup.subnets, r)
     }
 
     /// The segment a reference names: a resource of the same file, or a segment by name.
     pub fn segment(&self, r: &Ref) -> Option<&Segment> {
-        resolve(&self.segments, r)
+        resolve(&self.segments, &self.lookup.segments, r)
     }
 
     /// The subnet whose CIDR holds an address.
@@ -348,7 +373,9 @@ impl Site {
         };
         configs()
             .map(|(_, h)| h)
-            .filter(|h| serves(cluster, h) && clusters.iter().filter(|c| serves(c, h)).count() == 1)
+            // Whether it serves this cluster alone: a second one settles it (on a shared machine
+            // network, the second of thousands).
+            .filter(|h| serves(cluster, h) && clusters.iter().filter(|c| serves(c, h)).take(2).count() == 1)
             .collect()
     }
 
@@ -410,7 +437,7 @@ impl Site {
 
     /// The security group a reference names.
     pub fn security_group(&self, r: &Ref) -> Option<&SecurityGroup> {
-        resolve(&self.security_groups, r)
+        resolve(&self.security_groups, &self.lookup.security_groups, r)
     }
 
     /// The rules of a security group, inline or separate.
@@ -422,7 +449,7 @@ impl Site {
 
     /// Subnets with this name.
     pub fn subnets_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Subnet> {
-        self.subnets.iter().filter(move |s| s.name.value().is_some_and(|n| n == name))
+        named(&self.subnets, &self.lookup.subnets, name)
     }
 
     /// The network's segments (more than one makes it a routed provider network).
@@ -443,10 +470,7 @@ impl Site {
         &self,
         provider: &crate::inputs::machine_api::ProviderSpec,
     ) -> Option<Vec<&Network>> {
-        let by_network = provider
-            .networks
-            .iter()
-            .map(|n| self.networks.iter().find(|net| net.name.value() == Some(&n.value)));
+        let by_network = provider.networks.iter().map(|n| self.network_named(&n.value));
         let by_subnet = provider
             .subnets
             .iter()
@@ -467,7 +491,7 @@ impl Site {
                     .and_then(|s| self.network(&s.network))
                     .is_some_and(|n| n.origin == network.origin)
             })
-            .filter_map(move |i| resolve(&self.routers, &i.router))
+            .filter_map(move |i| resolve(&self.routers, &self.lookup.routers, &i.router))
     }
 
     /// The routers that carry a cluster's API/ingress floating IPs: a gateway on the

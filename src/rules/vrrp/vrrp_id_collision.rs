@@ -5,36 +5,18 @@
 //! other cluster's adverts and a VIP may never come up (§C.5). Multicast VRRP (4.6–4.10) makes
 //! that an error; from 4.11 keepalived is unicast and the clash is only a warning (§C.4).
 
-use ipnet::IpNet;
-
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::inputs::{Field, InstallConfig};
-use crate::model::Cluster;
-use crate::model::site::Site;
+use crate::rules::vrrp::l2_index::{Keepalived, L2Index, SharedL2, l2_of};
 use crate::rules::{Context, declare_rule};
-use crate::source::{Sp, Span};
-use crate::vrrp::{Collision, Vrids, collisions, free_name, vrids};
+use crate::vrrp::{Collision, Vrids, collisions, vrids};
 
 declare_rule!(VrrpIdCollision, "SL301", "SL301-vrrp-id-collision.yaml", check);
 
 /// The first release whose keepalived runs unicast VRRP (DOMAIN.md §C.4).
 const UNICAST_SINCE: (u32, u32) = (4, 11);
 
-/// A cluster whose VIPs keepalived holds, with what the rule needs of it.
-struct Keepalived<'a> {
-    cluster: &'a Cluster,
-    ic: &'a InstallConfig,
-    name: &'a Sp<String>,
-    vrids: Vrids,
-    path: &'a str,
-}
-
-/// Why two clusters are taken to share an L2, and where each says so.
-struct SharedL2 {
-    what: String,
-    earlier: Span,
-    later: Span,
-}
+/// How many of a cluster's further colliders its finding names; the rest are counted.
+const NAMED_OTHERS: usize = 3;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let site = &cx.model.site;
@@ -49,38 +31,35 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 return None;
             }
             let name = ic.name.known()?;
-            Some(Keepalived {
-                cluster,
-                ic,
-                name,
-                vrids: vrids(&name.value),
-                path: cx.sources.display(ic.file),
-            })
+            Some(Keepalived::new(site, cluster, ic, name, cx.sources.display(ic.file)))
         })
         .collect();
     // File order, then position: the later cluster of a pair is the one reported.
     clusters.sort_by(|a, b| (a.path, a.name.span.start).cmp(&(b.path, b.name.span.start)));
 
+    // One finding per cluster that collides, about the first earlier one: on a crowded L2 one per
+    // pair would be quadratic in the clusters, and each says the same fix.
+    let mut index = L2Index::new(&clusters);
     for (i, later) in clusters.iter().enumerate() {
-        for earlier in clusters.iter().take(i) {
-            let found = collisions(earlier.vrids, later.vrids);
-            if found.is_empty() {
-                continue;
-            }
-            let Some(l2) = l2_of(site, earlier, later) else { continue };
-            let version = cx.params.openshift_version;
-            out.push(finding(site, earlier, later, &found, &l2, &clusters, version));
-        }
+        let colliders = index.colliders(i);
+        let mut earlier = colliders.iter().filter_map(|&j| clusters.get(j));
+        let Some(first) = earlier.next() else { continue };
+        let Some(l2) = l2_of(first, later) else { continue };
+        let others: Vec<&Keepalived<'_>> = earlier.collect();
+        let found = collisions(first.vrids, later.vrids);
+        let free = index.free_name(i);
+        let version = cx.params.openshift_version;
+        out.push(finding(first, later, &found, &l2, &others, free, version));
     }
 }
 
 fn finding(
-    site: &Site,
     earlier: &Keepalived<'_>,
     later: &Keepalived<'_>,
     found: &[Collision],
     l2: &SharedL2,
-    all: &[Keepalived<'_>],
+    others: &[&Keepalived<'_>],
+    free: Option<String>,
     version: Option<(u32, u32)>,
 ) -> Diagnostic {
     let (a, b) = shown(earlier, later);
@@ -96,20 +75,17 @@ fn finding(
         .collect::<Vec<_>>()
         .join(" and ");
     let verb = if found.len() == 1 { "collides" } else { "collide" };
-    let message = format!(
+    let mut message = format!(
         "`{a}` ({}) and `{b}` ({}) share L2 {}: {clashes} {verb}",
         ids(earlier.vrids),
         ids(later.vrids),
         l2.what
     );
+    if !others.is_empty() {
+        message.push_str(&format!("; `{b}` also collides with {}", listed(later, others)));
+    }
 
-    // A free name must avoid every keepalived cluster on the later cluster's L2, not just this one.
-    let taken: Vec<Vrids> = all
-        .iter()
-        .filter(|c| !std::ptr::eq(c.ic, later.ic) && l2_of(site, c, later).is_some())
-        .map(|c| c.vrids)
-        .collect();
-    let free = free_name(&later.name.value, &taken);
+    // The free name avoids every keepalived cluster on the later cluster's L2, not just this one.
     let rename = match &free {
         Some(free) => format!(
             "rename `{b}` before it is installed, e.g. to `{free}` ({}), free on this L2",
@@ -176,6 +152,21 @@ fn finding(
     diagnostic
 }
 
+/// The first few further colliders by name, then how many more: `x`, `y`, `z` and 12 others.
+fn listed(later: &Keepalived<'_>, others: &[&Keepalived<'_>]) -> String {
+    let named: Vec<String> =
+        others.iter().take(NAMED_OTHERS).map(|o| format!("`{}`", shown(o, later).0)).collect();
+    match others.len().saturating_sub(NAMED_OTHERS) {
+        0 => match named.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        },
+        1 => format!("{} and 1 other cluster", named.join(", ")),
+        more => format!("{} and {more} other clusters", named.join(", ")),
+    }
+}
+
 /// How the two clusters are named in the finding: `metadata.name`, or `<name>.<baseDomain>` when
 /// the names are equal and the base domains tell them apart.
 fn shown(earlier: &Keepalived<'_>, later: &Keepalived<'_>) -> (String, String) {
@@ -188,109 +179,4 @@ fn shown(earlier: &Keepalived<'_>, later: &Keepalived<'_>) -> (String, String) {
 
 fn ids(v: Vrids) -> String {
     format!("API {}, ingress {}", v.api, v.ingress)
-}
-
-/// Whether the two clusters' control planes share a broadcast domain: when the Site holds both
-/// control-plane networks, whether they are one network; otherwise as the install-configs tell.
-fn l2_of(site: &Site, earlier: &Keepalived<'_>, later: &Keepalived<'_>) -> Option<SharedL2> {
-    match (site.control_plane_attachment(earlier.cluster), site.control_plane_attachment(later.cluster)) {
-        (Some(a), Some(b)) if a.network.origin == b.network.origin => Some(SharedL2 {
-            what: format!("network `{}`", a.network.display_name()),
-            earlier: a.span,
-            later: b.span,
-        }),
-        (Some(_), Some(_)) => None,
-        _ => shared_l2(earlier.ic, later.ic),
-    }
-}
-
-/// Whether the two clusters' control planes sit on one broadcast domain, as far as the
-/// install-configs tell.
-fn shared_l2(earlier: &InstallConfig, later: &InstallConfig) -> Option<SharedL2> {
-    // Without `controlPlanePort` or `machinesSubnet` the installer creates a network for the
-    // cluster alone (`<infraID>-network`): nothing else is on its L2, whatever its CIDR.
-    if !brings_own_network(earlier) || !brings_own_network(later) {
-        return None;
-    }
-    // A templated network or subnet could be anything: whether the L2 is shared is unknown.
-    if unknown_identity(earlier) || unknown_identity(later) {
-        return None;
-    }
-    let (ea, la) = (identities(earlier), identities(later));
-    for (kind, e) in &ea {
-        if let Some((_, l)) = la.iter().find(|(k, l)| k == kind && l.value == e.value) {
-            let what = format!("{} `{}`", kind.0, e.value);
-            return Some(SharedL2 { what, earlier: e.span, later: l.span });
-        }
-    }
-    // Two different Neutron networks are two broadcast domains, even with the same CIDR.
-    let differ = |f: fn(&InstallConfig) -> Option<&Sp<String>>| match (f(earlier), f(later)) {
-        (Some(e), Some(l)) => e.value != l.value,
-        _ => false,
-    };
-    if differ(network_id) || differ(network_name) {
-        return None;
-    }
-    let (Some(en), Some(ln)) =
-        (earlier.networking.machine_network.value(), later.networking.machine_network.value())
-    else {
-        return None;
-    };
-    en.iter().find_map(|e| {
-        let l = ln.iter().find(|l| overlaps(&e.value, &l.value))?;
-        let what = if e.value == l.value {
-            e.value.to_string()
-        } else {
-            format!("{} (overlaps {})", l.value, e.value)
-        };
-        Some(SharedL2 { what, earlier: e.span, later: l.span })
-    })
-}
-
-fn brings_own_network(ic: &InstallConfig) -> bool {
-    ic.openstack.control_plane_port.is_some() || ic.openstack.machines_subnet.is_present()
-}
-
-fn network_id(ic: &InstallConfig) -> Option<&Sp<String>> {
-    ic.openstack.control_plane_port.as_ref()?.network_id.known()
-}
-
-fn network_name(ic: &InstallConfig) -> Option<&Sp<String>> {
-    ic.openstack.control_plane_port.as_ref()?.network_name.known()
-}
-
-/// What names a network or subnet: its kind ("network", "subnet") and whether by id or by name.
-type Identity<'a> = ((&'static str, bool), &'a Sp<String>);
-
-/// The known network and subnet ids and names of the control-plane port; the deprecated
-/// `machinesSubnet` is a subnet id (the installer converts it into `fixedIPs[0].subnet.id`).
-fn identities(ic: &InstallConfig) -> Vec<Identity<'_>> {
-    let mut out = Vec::new();
-    if let Some(port) = &ic.openstack.control_plane_port {
-        out.extend(port.network_id.known().map(|v| (("network", true), v)));
-        out.extend(port.network_name.known().map(|v| (("network", false), v)));
-        for (id, name) in &port.subnets {
-            out.extend(id.known().map(|v| (("subnet", true), v)));
-            out.extend(name.known().map(|v| (("subnet", false), v)));
-        }
-    }
-    if let Field::Known(subnet) = &ic.openstack.machines_subnet {
-        out.push((("subnet", true), subnet));
-    }
-    out
-}
-
-/// CIDR blocks either nest or are disjoint.
-fn overlaps(a: &IpNet, b: &IpNet) -> bool {
-    a.contains(&b.network()) || b.contains(&a.network())
-}
-
-fn unknown_identity(ic: &InstallConfig) -> bool {
-    let os = &ic.openstack;
-    os.machines_subnet.is_unknown()
-        || os.control_plane_port.as_ref().is_some_and(|p| {
-            p.network_id.is_unknown()
-                || p.network_name.is_unknown()
-                || p.subnets.iter().any(|(id, name)| id.is_unknown() || name.is_unknown())
-        })
 }

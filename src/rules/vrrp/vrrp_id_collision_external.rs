@@ -2,14 +2,15 @@
 //! ipfailover) that uses a VRID a cluster derives on the same L2, or two such instances that share
 //! one without being one VRRP group.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::diagnostic::Diagnostic;
 use crate::inputs::lb::VrrpInstance;
-use crate::model::Model;
+use crate::model::{Cluster, Model};
 use crate::rules::{Context, declare_rule};
 use crate::source::{FileId, Sp};
-use crate::vrrp::vrids;
+use crate::vrrp::{Vrids, vrids};
 
 declare_rule!(VrrpIdCollisionExternal, "SL302", "SL302-vrrp-id-collision-external.yaml", check);
 
@@ -33,13 +34,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         })
         .collect();
 
+    // Each instance meets only the clusters and instances with its VRID, found through one index
+    // each: an estate of many clusters, each with its own keepalived, is not compared pair by pair.
+    let clusters = clusters_by_vrid(model);
     for inst in &instances {
-        against_clusters(model, inst, out);
+        against_clusters(model, inst, clusters.get(&inst.vrid.value).map_or(&[], Vec::as_slice), out);
     }
-    for (i, later) in instances.iter().enumerate() {
+    let mut by_vrid: HashMap<i64, Vec<&Instance<'_>>> = HashMap::new();
+    for later in &instances {
+        let earlier_ones = by_vrid.entry(later.vrid.value).or_default();
         // One finding per instance: its other clashes are the same fix.
-        for earlier in instances.iter().take(i) {
-            if earlier.vrid.value != later.vrid.value || same_group(earlier, later) {
+        for &earlier in earlier_ones.iter() {
+            if same_group(earlier, later) {
                 continue;
             }
             let same_host = earlier.file == later.file
@@ -66,11 +72,25 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
             break;
         }
+        earlier_ones.push(later);
     }
 }
 
-/// The instance against the VRIDs of every keepalived-managed cluster on its L2.
-fn against_clusters(model: &Model, inst: &Instance<'_>, out: &mut Vec<Diagnostic>) {
+/// A keepalived-managed cluster under one of its VRIDs.
+struct ClusterVrid<'a> {
+    cluster: &'a Cluster,
+    name: &'a Sp<String>,
+    ids: Vrids,
+    kind: &'static str,
+    id: u8,
+    /// The cluster's VIPs of that kind.
+    vips: Vec<IpAddr>,
+}
+
+/// The keepalived-managed clusters by VRID, in cluster order (a cluster's two VRIDs differ, so it
+/// is under each at most once).
+fn clusters_by_vrid(model: &Model) -> HashMap<i64, Vec<ClusterVrid<'_>>> {
+    let mut out: HashMap<i64, Vec<ClusterVrid<'_>>> = HashMap::new();
     for cluster in &model.clusters {
         let Some(ic) = &cluster.install_config else { continue };
         if ic.user_managed_lb() || ic.lb_type_unknown() {
@@ -81,32 +101,45 @@ fn against_clusters(model: &Model, inst: &Instance<'_>, out: &mut Vec<Diagnostic
         for (kind, id, vips) in
             [("API", ids.api, cluster.api_vips()), ("ingress", ids.ingress, cluster.ingress_vips())]
         {
-            // The cluster's own keepalived configuration, rendered into the repository, is the
-            // same VRRP group, not a clash.
-            if i64::from(id) != inst.vrid.value || vips.iter().any(|v| inst.vips.contains(v)) {
-                continue;
-            }
-            let Some(l2) = shared_l2(model, &vips, &inst.vips) else { continue };
-            out.push(
-                Diagnostic::new(
-                    "SL302",
-                    inst.vrid.span,
-                    format!(
-                        "keepalived instance `{}` uses VRID {id}, the {kind} VRID of cluster `{}` on the same L2 \
-                         ({l2})",
-                        inst.instance.name.value, name.value
-                    ),
-                )
-                .with_label(format!("collides with `{}`'s {kind} VRID", name.value))
-                .with_secondary(name.span, format!("`{}`: {kind} VRID {id}, derived from this name", name.value))
-                .with_help(format!(
-                    "pick another virtual_router_id for this instance: OpenShift derives `{}`'s VRIDs (API {}, \
-                     ingress {}) from its name and cannot be told to avoid it",
-                    name.value, ids.api, ids.ingress
-                ))
-                .for_cluster(Some(&cluster.name)),
-            );
+            out.entry(i64::from(id)).or_default().push(ClusterVrid { cluster, name, ids, kind, id, vips });
         }
+    }
+    out
+}
+
+/// The instance against the keepalived-managed clusters that use its VRID, on its L2.
+fn against_clusters(
+    model: &Model,
+    inst: &Instance<'_>,
+    same_vrid: &[ClusterVrid<'_>],
+    out: &mut Vec<Diagnostic>,
+) {
+    for ClusterVrid { cluster, name, ids, kind, id, vips } in same_vrid {
+        // The cluster's own keepalived configuration, rendered into the repository, is the
+        // same VRRP group, not a clash.
+        if vips.iter().any(|v| inst.vips.contains(v)) {
+            continue;
+        }
+        let Some(l2) = shared_l2(model, vips, &inst.vips) else { continue };
+        out.push(
+            Diagnostic::new(
+                "SL302",
+                inst.vrid.span,
+                format!(
+                    "keepalived instance `{}` uses VRID {id}, the {kind} VRID of cluster `{}` on the same L2 \
+                         ({l2})",
+                    inst.instance.name.value, name.value
+                ),
+            )
+            .with_label(format!("collides with `{}`'s {kind} VRID", name.value))
+            .with_secondary(name.span, format!("`{}`: {kind} VRID {id}, derived from this name", name.value))
+            .with_help(format!(
+                "pick another virtual_router_id for this instance: OpenShift derives `{}`'s VRIDs (API {}, \
+                     ingress {}) from its name and cannot be told to avoid it",
+                name.value, ids.api, ids.ingress
+            ))
+            .for_cluster(Some(&cluster.name)),
+        );
     }
 }
 
