@@ -415,8 +415,7 @@ fn load_balancer_signals(cluster: &Cluster, site: &Site, clusters: &[Cluster], o
         && let Some(frontend) = haproxy.frontends.first()
     {
         let vips = cluster.vips();
-        let mut hosts: Vec<_> =
-            site.vrrp_instances().filter(|(_, i)| i.holds_any(&vips)).map(|(k, _)| k.file).collect();
+        let mut hosts: Vec<_> = site.vrrp_holding(&vips).into_iter().map(|(k, _)| k.file).collect();
         hosts.sort_unstable();
         hosts.dedup();
         let (message, weight) = if hosts.is_empty() {

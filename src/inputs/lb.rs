@@ -157,6 +157,11 @@ impl VrrpInstance {
         self.virtual_ipaddresses.iter().filter_map(ip_of).any(|ip| vips.contains(&ip))
     }
 
+    /// The virtual addresses that are literal IPs.
+    pub fn vip_addresses(&self) -> impl Iterator<Item = IpAddr> + '_ {
+        self.virtual_ipaddresses.iter().filter_map(ip_of)
+    }
+
     /// The virtual addresses, when every one of them is a literal IP.
     pub fn vips(&self) -> Option<Vec<IpAddr>> {
         self.virtual_ipaddresses.iter().map(ip_of).collect()

@@ -247,6 +247,9 @@ pub struct Site {
     pub undefined_references: Vec<crate::inputs::heat::UndefinedReference>,
     /// The objects above by name and resource, once the Site is complete ([`Site::index`]).
     lookup: Lookup,
+    /// Keepalived instances (positions in [`Site::vrrp_instances`]) by the literal VIPs they hold,
+    /// and how many instances there were when it was built.
+    vrrp_by_vip: (usize, std::collections::HashMap<IpAddr, Vec<usize>>),
 }
 
 impl Site {
@@ -276,6 +279,15 @@ impl Site {
             security_groups: Table::new(&self.security_groups),
             routers: Table::new(&self.routers),
         };
+        let mut by_vip: std::collections::HashMap<IpAddr, Vec<usize>> = std::collections::HashMap::new();
+        let mut count = 0;
+        for (n, (_, instance)) in self.vrrp_instances().enumerate() {
+            count += 1;
+            for vip in instance.vip_addresses() {
+                by_vip.entry(vip).or_default().push(n);
+            }
+        }
+        self.vrrp_by_vip = (count, by_vip);
     }
 
     /// The first network with this name.
@@ -414,6 +426,25 @@ impl Site {
                 LbConfig::Proxy(_) => None,
             })
             .flat_map(|k| k.instances.iter().map(move |i| (k, i)))
+    }
+
+    /// The keepalived instances that hold any of `vips`, in scan order: a cluster asks once per
+    /// AZ-loss scenario, so each question is a lookup, not a pass over every instance.
+    pub fn vrrp_holding(&self, vips: &[IpAddr]) -> Vec<(&Keepalived, &VrrpInstance)> {
+        let (count, index) = &self.vrrp_by_vip;
+        if *count != self.vrrp_instances().count() {
+            // Not indexed (a Site still being filled): every instance is asked.
+            return self.vrrp_instances().filter(|(_, i)| i.holds_any(vips)).collect();
+        }
+        let mut at: Vec<usize> = vips.iter().filter_map(|v| index.get(v)).flatten().copied().collect();
+        at.sort_unstable();
+        at.dedup();
+        let mut wanted = at.into_iter().peekable();
+        self.vrrp_instances()
+            .enumerate()
+            .filter(|(n, _)| wanted.next_if_eq(n).is_some())
+            .map(|(_, pair)| pair)
+            .collect()
     }
 
     /// The Nova servers created by the playbooks in `dir` or below it (a cluster's folder).

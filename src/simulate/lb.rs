@@ -70,7 +70,7 @@ fn instances(
     mut evidence: Vec<crate::source::Span>,
 ) -> Outcome {
     let site = &case.model.site;
-    let holders: Vec<_> = site.vrrp_instances().filter(|(_, i)| i.holds_any(vips)).collect();
+    let holders: Vec<_> = site.vrrp_holding(vips);
     let members: Option<Vec<&str>> =
         if holders.is_empty() || holders.iter().any(|(_, i)| i.has_unknown_members()) {
             None

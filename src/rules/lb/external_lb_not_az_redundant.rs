@@ -90,7 +90,7 @@ fn instances_redundant(site: &Site, cluster: &Cluster, frontend: &Frontend, out:
     if vips.is_empty() {
         return;
     }
-    let holders: Vec<_> = site.vrrp_instances().filter(|(_, i)| i.holds_any(&vips)).collect();
+    let holders: Vec<_> = site.vrrp_holding(&vips);
     if holders.iter().any(|(_, i)| i.has_unknown_members()) {
         return;
     }
