@@ -384,3 +384,62 @@ fn a_fix_killed_at_any_moment_leaves_each_file_whole() {
         assert!(stray.is_empty(), "{stray:?}");
     }
 }
+
+/// The report of a folder holding one install-config with a fixable SL401 finding.
+fn fixable() -> (TempDir, stretchlint::Report) {
+    let dir = TempDir::new("verify");
+    dir.write("install-config.yaml", DEPRECATED_CIDR);
+    let settings = stretchlint::Settings::only("SL401");
+    let report = stretchlint::lint_paths(std::slice::from_ref(&dir.0), &settings).unwrap();
+    assert_eq!(report.findings.iter().filter(|f| f.fix.is_some()).count(), 1);
+    (dir, report)
+}
+
+/// The one fix of the report, its edits' texts replaced by `texts`.
+fn with_edits(report: &mut stretchlint::Report, texts: &[&str]) {
+    let fix = report.findings.iter_mut().find_map(|f| f.fix.as_mut()).unwrap();
+    for (edit, text) in fix.edits.iter_mut().zip(texts) {
+        if let stretchlint::diagnostic::Edit::Replace { text: old, .. } = edit {
+            *old = (*text).to_owned();
+        }
+    }
+}
+
+#[test]
+fn a_fix_whose_result_does_not_parse_is_not_applied() {
+    let (dir, mut report) = fixable();
+    // The key renamed, the value wrapped in a flow mapping that never closes.
+    with_edits(&mut report, &["machineNetwork", "[{cidr: 10.0.0.0/16}"]);
+    let settings = stretchlint::Settings::only("SL401");
+    let relint = |o: &stretchlint::fix::Overlay| {
+        stretchlint::lint_overlaid(std::slice::from_ref(&dir.0), &settings, Some(o))
+    };
+    let plan = stretchlint::fix::verify(&report, relint).unwrap();
+    assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+    assert_eq!(plan.rejected.len(), 1);
+    assert!(plan.rejected[0].reason.starts_with("the result would not parse as YAML"), "{:?}", plan.rejected);
+}
+
+#[test]
+fn a_fix_that_leaves_its_finding_is_not_applied() {
+    let (dir, mut report) = fixable();
+    // The value changes, the deprecated key stays: the finding would still be there.
+    with_edits(&mut report, &["machineCIDR", "10.1.0.0/16"]);
+    let settings = stretchlint::Settings::only("SL401");
+    let relint = |o: &stretchlint::fix::Overlay| {
+        stretchlint::lint_overlaid(std::slice::from_ref(&dir.0), &settings, Some(o))
+    };
+    let plan = stretchlint::fix::verify(&report, relint).unwrap();
+    assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+    assert_eq!(
+        plan.rejected.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>(),
+        ["the finding would remain after it"]
+    );
+    // The real fix passes the same checks.
+    let (dir, report) = fixable();
+    let relint = |o: &stretchlint::fix::Overlay| {
+        stretchlint::lint_overlaid(std::slice::from_ref(&dir.0), &settings, Some(o))
+    };
+    let plan = stretchlint::fix::verify(&report, relint).unwrap();
+    assert_eq!((plan.changes.len(), plan.rejected.len()), (1, 0));
+}
