@@ -154,30 +154,26 @@ pub use proxy::in_config;
 /// their values are mappings or names: callers mask only scalar values, and a mapping's
 /// entries are judged by their own keys.
 pub fn is_secret_key(key: &str) -> bool {
-    const NEEDLES: [&str; 17] = [
-        "password",
-        "passwd",
-        "passphrase",
-        "secret",
-        "token",
-        "credential",
-        "private_key",
-        "privatekey",
-        "auth_pass",
-        "admin_pass",
-        "sshkey",
-        "ssh_key",
-        "trustbundle",
-        "cabundle",
-        "userdata",
-        "user_data",
-        "apikey",
-    ];
-    let lower = key.as_bytes();
-    let reference = ["secretname", "secret_name", "secretref", "secret_ref", "secretkeyref"]
-        .iter()
-        .any(|end| ends_with_ignore_case(lower, end.as_bytes()));
-    !reference && NEEDLES.iter().any(|n| lower.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n.as_bytes())))
+    let bytes = key.as_bytes();
+    // Every key of every document comes here: a needle is tried only where its first letter
+    // stands, so most positions cost one comparison.
+    let found = (0..bytes.len()).any(|i| {
+        let needles: &[&str] = match bytes.get(i).map_or(0, u8::to_ascii_lowercase) {
+            b'p' => &["password", "passwd", "passphrase", "private_key", "privatekey"],
+            b's' => &["secret", "sshkey", "ssh_key"],
+            b't' => &["token", "trustbundle"],
+            b'c' => &["credential", "cabundle"],
+            b'a' => &["auth_pass", "admin_pass", "apikey"],
+            b'u' => &["userdata", "user_data"],
+            _ => return false,
+        };
+        let rest = bytes.get(i..).unwrap_or_default();
+        needles.iter().any(|n| rest.get(..n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n.as_bytes())))
+    });
+    found
+        && !["secretname", "secret_name", "secretref", "secret_ref", "secretkeyref"]
+            .iter()
+            .any(|end| ends_with_ignore_case(bytes, end.as_bytes()))
 }
 
 fn ends_with_ignore_case(s: &[u8], end: &[u8]) -> bool {
