@@ -500,7 +500,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             note(&format!("{}: fix not applied: {}", r.finding, r.reason));
         }
         if args.diff {
-            write!(out, "{}", crate::fix::diff(&plan, &report.sources.scrubber()))?;
+            write!(out, "{}", crate::fix::diff(&plan, report.sources.scrubber()))?;
             note(&format!(
                 "{} fixable in {}; apply with --fix",
                 plural(plan.fixed.len(), "finding"),

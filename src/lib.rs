@@ -255,7 +255,7 @@ pub fn simulate_paths(
     let analysis = analyse(paths, settings, &loader::Retain::default(), None)?;
     let mut clusters = simulate::simulate(&analysis.model, &analysis.inferences, options);
     let scrubber = analysis.loaded.sources.scrubber();
-    clusters.iter_mut().for_each(|c| c.scrub(&scrubber));
+    clusters.iter_mut().for_each(|c| c.scrub(scrubber));
     Ok(simulate::Simulation { clusters, sources: analysis.loaded.sources })
 }
 

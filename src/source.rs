@@ -64,7 +64,12 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(lines(text).skip(1).map(|(start, _)| start));
+        if text.contains('\r') {
+            starts.extend(lines(text).skip(1).map(|(start, _)| start));
+        } else {
+            // Most files: LF only, found by the standard library's memchr.
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
         Self { starts }
     }
 
@@ -127,6 +132,8 @@ pub struct SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceDb {
     files: Vec<SourceFile>,
+    /// Built on first use: every output asks for it, and building it reads every secret.
+    scrubber: std::sync::OnceLock<crate::secrets::Scrubber>,
 }
 
 impl SourceFile {
@@ -149,6 +156,7 @@ impl SourceDb {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         file.id = id;
         self.files.push(file);
+        self.scrubber = std::sync::OnceLock::new();
         id
     }
 
@@ -161,8 +169,10 @@ impl SourceDb {
     }
 
     /// What masks the secret values of every file in output strings.
-    pub fn scrubber(&self) -> Scrubber {
-        Scrubber::new(self.files.iter().flat_map(|f| f.secrets.values()).map(String::as_str))
+    pub fn scrubber(&self) -> &Scrubber {
+        self.scrubber.get_or_init(|| {
+            Scrubber::new(self.files.iter().flat_map(|f| f.secrets.values()).map(String::as_str))
+        })
     }
 
     pub fn display(&self, id: FileId) -> &str {

@@ -181,25 +181,36 @@ fn ends_with_ignore_case(s: &[u8], end: &[u8]) -> bool {
 }
 
 /// Masks the secret values of a run wherever they appear in a string meant for output.
+///
+/// One automaton over every value (Aho-Corasick, leftmost-longest, so a value containing another
+/// is masked whole): each string is read once, however many secrets the run holds (an estate has
+/// a pull secret per cluster, and every message and name of every cluster is scrubbed).
 #[derive(Clone, Debug, Default)]
 pub struct Scrubber {
-    /// Longest first, so that a value containing another is masked whole.
-    values: Vec<String>,
+    automaton: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Scrubber {
     pub fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut values: Vec<String> = values.into_iter().map(str::to_owned).collect();
-        values.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let mut values: Vec<&str> = values.into_iter().filter(|v| !v.is_empty()).collect();
+        values.sort_unstable();
         values.dedup();
-        Self { values }
+        let automaton = (!values.is_empty())
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&values)
+                    .ok()
+            })
+            .flatten();
+        Self { automaton }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.automaton.is_none()
     }
 
-    /// `text` with every secret value in it replaced by as many `*`.
+    /// `text` with every secret value in it replaced by as many `*` as it has characters.
     pub fn scrub(&self, text: &str) -> String {
         let mut out = text.to_owned();
         self.scrub_in_place(&mut out);
@@ -207,11 +218,20 @@ impl Scrubber {
     }
 
     pub fn scrub_in_place(&self, text: &mut String) {
-        for value in &self.values {
-            if text.contains(value.as_str()) {
-                *text = text.replace(value.as_str(), &"*".repeat(value.chars().count()));
-            }
+        let Some(automaton) = &self.automaton else { return };
+        if automaton.find(text.as_str()).is_none() {
+            return;
         }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for m in automaton.find_iter(text.as_str()) {
+            out.push_str(text.get(at..m.start()).unwrap_or_default());
+            let chars = text.get(m.start()..m.end()).map_or(0, |v| v.chars().count());
+            out.extend(std::iter::repeat_n('*', chars));
+            at = m.end();
+        }
+        out.push_str(text.get(at..).unwrap_or_default());
+        *text = out;
     }
 
     pub fn scrub_option(&self, text: &mut Option<String>) {
@@ -223,7 +243,7 @@ impl Scrubber {
     /// Every string in a JSON value (keys included).
     pub fn scrub_json(&self, value: &mut serde_json::Value) {
         use serde_json::Value;
-        if self.values.is_empty() {
+        if self.is_empty() {
             return;
         }
         match value {
