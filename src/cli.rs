@@ -493,7 +493,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         report.baseline = Some(report::baseline::apply(&mut report, baseline));
     }
     if args.diff || args.fix {
-        let plan = crate::fix::verify(&report, |overlay| {
+        let (plan, after) = crate::fix::verify(&report, |overlay| {
             crate::lint_overlaid(&args.paths, &settings, Some(overlay))
         })?;
         for r in &plan.rejected {
@@ -508,9 +508,10 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             ));
             return Ok(if plan.changes.is_empty() { ExitStatus::Clean } else { ExitStatus::Findings });
         }
-        if !plan.changes.is_empty() {
+        if let Some(after) = after {
             crate::fix::apply(&plan, &crate::fix::roots(&args.paths))?;
-            report = lint_paths(&args.paths, &settings)?;
+            // The lint that verified the plan read exactly what is now on disk.
+            report = after;
             if let Some(baseline) = &baseline {
                 report.baseline = Some(report::baseline::apply(&mut report, baseline));
             }

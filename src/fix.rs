@@ -132,8 +132,12 @@ pub fn plan(report: &Report, skip: &BTreeSet<usize>) -> Plan {
 /// The plan of the report's fixes whose results hold: every changed file parses as well as it
 /// did, and linting again with the changes in place (`relint`) no longer finds what each fix
 /// fixes, nor loses a cluster. A fix that fails is left out, with its reason, and the rest are
-/// checked again.
-pub fn verify(report: &Report, relint: impl Fn(&Overlay) -> Result<Report, Error>) -> Result<Plan, Error> {
+/// checked again. With the plan comes the report of that last lint, which is what a run after
+/// writing the plan would report (`None` when there is nothing to write).
+pub fn verify(
+    report: &Report,
+    relint: impl Fn(&Overlay) -> Result<Report, Error>,
+) -> Result<(Plan, Option<Report>), Error> {
     let before_keys = crate::report::identity::keys(&report.findings, &report.sources);
     let mut skip = BTreeSet::new();
     let mut rejected = Vec::new();
@@ -143,11 +147,12 @@ pub fn verify(report: &Report, relint: impl Fn(&Overlay) -> Result<Report, Error
             .get(i)
             .map_or_else(String::new, |f| format!("{}:{}:{}: {}", f.file, f.line, f.column, f.code))
     };
-    // Each round leaves out at least one fix or ends, so it ends.
+    // Each round that fails leaves out at least one more fix (every failure names a fix of the
+    // plan, and the plan holds no skipped one), so the loop ends.
     loop {
         let plan = plan(report, &skip);
         if plan.changes.is_empty() {
-            return Ok(Plan { rejected, ..plan });
+            return Ok((Plan { rejected, ..plan }, None));
         }
         let mut failed: Vec<(usize, String)> = Vec::new();
         for change in &plan.changes {
@@ -155,46 +160,52 @@ pub fn verify(report: &Report, relint: impl Fn(&Overlay) -> Result<Report, Error
                 failed.extend(change.fixes.iter().map(|i| (*i, reason.clone())));
             }
         }
+        let mut after = None;
         if failed.is_empty() {
             let overlay: Overlay = plan.changes.iter().map(|c| (c.path.clone(), c.after.clone())).collect();
-            let after = relint(&overlay)?;
-            let after_keys: BTreeSet<String> =
-                crate::report::identity::keys(&after.findings, &after.sources).into_iter().collect();
-            for &i in &plan.fixed {
-                if before_keys.get(i).is_some_and(|k| after_keys.contains(k)) {
-                    failed.push((i, "the finding would remain after it".to_owned()));
-                }
-            }
-            let lost = report.clusters.iter().filter(|c| !after.clusters.iter().any(|a| a.name == c.name));
-            for cluster in lost {
-                let name = crate::report::human::display_name(&cluster.name);
-                for change in plan.changes.iter().filter(|ch| cluster.files.contains(&ch.display)) {
-                    let reason = format!("cluster `{name}` would no longer be read");
-                    failed.extend(change.fixes.iter().map(|i| (*i, reason.clone())));
-                }
-            }
+            let relinted = relint(&overlay)?;
+            failed = failures(report, &before_keys, &plan, &relinted);
+            after = Some(relinted);
         }
         if failed.is_empty() {
-            return Ok(Plan { rejected, ..plan });
+            return Ok((Plan { rejected, ..plan }, after));
         }
         failed.sort();
         failed.dedup_by(|a, b| a.0 == b.0);
-        let before = skip.len();
         for (i, reason) in failed {
             if skip.insert(i) {
                 rejected.push(Rejected { finding: label(i), reason });
             }
         }
-        if skip.len() == before {
-            // Nothing new to leave out (a lost cluster not tied to a change): apply nothing.
-            let all: Vec<usize> = plan.fixed.clone();
-            rejected.extend(all.iter().map(|i| Rejected {
-                finding: label(*i),
-                reason: "the scan after the fixes would differ in a way no single fix explains".to_owned(),
-            }));
-            return Ok(Plan { rejected, ..Plan::default() });
-        }
     }
+}
+
+/// The fixes of `plan` whose result `after` (the lint with the plan applied) does not bear out,
+/// each with why.
+fn failures(report: &Report, before_keys: &[String], plan: &Plan, after: &Report) -> Vec<(usize, String)> {
+    let after_keys: BTreeSet<String> =
+        crate::report::identity::keys(&after.findings, &after.sources).into_iter().collect();
+    let mut failed: Vec<(usize, String)> = plan
+        .fixed
+        .iter()
+        .filter(|&&i| before_keys.get(i).is_some_and(|k| after_keys.contains(k)))
+        .map(|&i| (i, "the finding would remain after it".to_owned()))
+        .collect();
+    for cluster in report.clusters.iter().filter(|c| !after.clusters.iter().any(|a| a.name == c.name)) {
+        let reason = format!(
+            "cluster `{}` would no longer be read",
+            crate::report::human::display_name(&cluster.name)
+        );
+        let mut tied = plan.changes.iter().filter(|ch| cluster.files.contains(&ch.display)).peekable();
+        // A cluster lost through no change of its own files: no one fix explains it, none holds.
+        let fixes: Vec<usize> = if tied.peek().is_some() {
+            tied.flat_map(|ch| ch.fixes.iter().copied()).collect()
+        } else {
+            plan.fixed.clone()
+        };
+        failed.extend(fixes.into_iter().map(|i| (i, reason.clone())));
+    }
+    failed
 }
 
 /// Why a change's result does not parse as well as the file did, if it does not.

@@ -108,8 +108,6 @@ pub fn describe(kind: &std::fs::FileType) -> &'static str {
         "a folder"
     } else if kind.is_symlink() {
         "a symbolic link"
-    } else if kind.is_file() {
-        "a regular file"
     } else {
         "a special file"
     }

@@ -414,7 +414,7 @@ fn a_fix_whose_result_does_not_parse_is_not_applied() {
     let relint = |o: &stretchlint::fix::Overlay| {
         stretchlint::lint_overlaid(std::slice::from_ref(&dir.0), &settings, Some(o))
     };
-    let plan = stretchlint::fix::verify(&report, relint).unwrap();
+    let (plan, _) = stretchlint::fix::verify(&report, relint).unwrap();
     assert!(plan.changes.is_empty(), "{:?}", plan.changes);
     assert_eq!(plan.rejected.len(), 1);
     assert!(plan.rejected[0].reason.starts_with("the result would not parse as YAML"), "{:?}", plan.rejected);
@@ -429,7 +429,7 @@ fn a_fix_that_leaves_its_finding_is_not_applied() {
     let relint = |o: &stretchlint::fix::Overlay| {
         stretchlint::lint_overlaid(std::slice::from_ref(&dir.0), &settings, Some(o))
     };
-    let plan = stretchlint::fix::verify(&report, relint).unwrap();
+    let (plan, _) = stretchlint::fix::verify(&report, relint).unwrap();
     assert!(plan.changes.is_empty(), "{:?}", plan.changes);
     assert_eq!(
         plan.rejected.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>(),
@@ -440,6 +440,6 @@ fn a_fix_that_leaves_its_finding_is_not_applied() {
     let relint = |o: &stretchlint::fix::Overlay| {
         stretchlint::lint_overlaid(std::slice::from_ref(&dir.0), &settings, Some(o))
     };
-    let plan = stretchlint::fix::verify(&report, relint).unwrap();
+    let (plan, _) = stretchlint::fix::verify(&report, relint).unwrap();
     assert_eq!((plan.changes.len(), plan.rejected.len()), (1, 0));
 }

@@ -248,7 +248,7 @@ pub struct Site {
     /// The objects above by name and resource, once the Site is complete ([`Site::index`]).
     lookup: Lookup,
     /// Keepalived instances (positions in [`Site::vrrp_instances`]) by the literal VIPs they hold,
-    /// and how many instances there were when it was built.
+    /// and how many load balancer configurations there were when it was built.
     vrrp_by_vip: (usize, std::collections::HashMap<IpAddr, Vec<usize>>),
 }
 
@@ -280,14 +280,12 @@ impl Site {
             routers: Table::new(&self.routers),
         };
         let mut by_vip: std::collections::HashMap<IpAddr, Vec<usize>> = std::collections::HashMap::new();
-        let mut count = 0;
         for (n, (_, instance)) in self.vrrp_instances().enumerate() {
-            count += 1;
             for vip in instance.vip_addresses() {
                 by_vip.entry(vip).or_default().push(n);
             }
         }
-        self.vrrp_by_vip = (count, by_vip);
+        self.vrrp_by_vip = (self.load_balancers.len(), by_vip);
     }
 
     /// The first network with this name.
@@ -431,8 +429,8 @@ impl Site {
     /// The keepalived instances that hold any of `vips`, in scan order: a cluster asks once per
     /// AZ-loss scenario, so each question is a lookup, not a pass over every instance.
     pub fn vrrp_holding(&self, vips: &[IpAddr]) -> Vec<(&Keepalived, &VrrpInstance)> {
-        let (count, index) = &self.vrrp_by_vip;
-        if *count != self.vrrp_instances().count() {
+        let (built_from, index) = &self.vrrp_by_vip;
+        if *built_from != self.load_balancers.len() {
             // Not indexed (a Site still being filled): every instance is asked.
             return self.vrrp_instances().filter(|(_, i)| i.holds_any(vips)).collect();
         }

@@ -51,11 +51,7 @@ fn rename(
     let mut edits = vec![Edit::Replace { span: key.span, text: new.to_owned() }];
     // A plain value carried into a flow collection must not hold what flow syntax reads as its
     // own (`${VAR}`'s braces, `,`, `#`): double-quoted, it is the same string anywhere.
-    let text = if !open.is_empty() && breaks_flow(&text) {
-        crate::yaml::double_quoted(value.as_str()?)
-    } else {
-        text
-    };
+    let text = if open.is_empty() { text } else { in_flow(value, text)? };
     if !open.is_empty() {
         edits.push(Edit::Replace { span, text: format!("{open}{text}{close}") });
     }
@@ -66,10 +62,13 @@ fn rename(
 /// misread it (the help must not advise what the fix refuses to write).
 fn flow_quote(cx: &Context<'_>, node: &Node, fallback: &str) -> String {
     let text = quote(cx, node, fallback);
-    match node.as_str() {
-        Some(s) if breaks_flow(&text) => crate::yaml::double_quoted(s),
-        _ => text,
-    }
+    in_flow(node, text.clone()).unwrap_or(text)
+}
+
+/// A scalar's source text as written inside `[…]` or `{…}`: as it is, or double-quoted when flow
+/// syntax would misread it; `None` when it would be misread and is no string to quote.
+fn in_flow(node: &Node, text: String) -> Option<String> {
+    if breaks_flow(&text) { node.as_str().map(crate::yaml::double_quoted) } else { Some(text) }
 }
 
 /// Whether a scalar's source text, written as is inside `[…]` or `{…}`, would read as something
