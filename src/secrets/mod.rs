@@ -44,7 +44,8 @@ impl Secrets {
         let value = value.unwrap_or_else(|| {
             text.get(range.clone()).unwrap_or_default().trim().trim_matches(['"', '\'']).to_owned()
         });
-        if value.chars().count() >= MIN_SCRUBBED && !self.values.contains(&value) {
+        if value.chars().count() >= MIN_SCRUBBED && !is_plain_setting(&value) && !self.values.contains(&value)
+        {
             self.values.push(value);
         }
         self.ranges.push(range);
@@ -147,6 +148,15 @@ pub fn in_unparsed(text: &str) -> Secrets {
 
 pub use hcl::in_terraform;
 pub use proxy::in_config;
+
+/// Whether a value is a flag or a number (`save_private_key: True`, `token_ttl: 3600`): masked where
+/// it stands, but not scrubbed from every message of the run, where `true` and `3600` mean
+/// something else.
+fn is_plain_setting(value: &str) -> bool {
+    let v = value.trim();
+    ["true", "false", "yes", "no", "on", "off", "null"].iter().any(|w| v.eq_ignore_ascii_case(w))
+        || v.parse::<f64>().is_ok()
+}
 
 /// Whether a key names a secret: `password`, `db_password`, `OS_AUTH_TOKEN`, `pullSecret`,
 /// `sshKey`, `auth_pass`, `userData`, `private_key`, … (any case). Keys that refer to a secret
@@ -287,6 +297,18 @@ mod tests {
         let masked = s.mask(text);
         assert_eq!(masked.len(), text.len());
         assert!(masked.starts_with("a: ****") && masked.ends_with(" x\n"), "{masked}");
+    }
+
+    #[test]
+    fn flags_and_numbers_are_masked_in_place_but_not_scrubbed() {
+        let mut secrets = Secrets::default();
+        let text = "save_private_key: True\ntoken_ttl: 3600\npassword: hunter2x\n";
+        for word in ["True", "3600", "hunter2x"] {
+            let at = text.find(word).unwrap_or_default();
+            secrets.add(text, at..at + word.len(), None);
+        }
+        assert_eq!(secrets.values(), ["hunter2x"]);
+        assert!(!secrets.mask(text).contains("True"));
     }
 
     #[test]
