@@ -170,8 +170,9 @@ fn load_one(
     let kind = crate::discover::kind(path);
     let yaml_named = kind == Some(FileKind::Yaml);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let not_an_input =
-        || (String::new(), Secrets::default(), file(Parsed::default(), None, false), Vec::new());
+    // A file with no text to show: no secrets, no inputs.
+    let textless = |loaded: LoadedFile| (String::new(), Secrets::default(), loaded, Vec::new());
+    let not_an_input = || textless(file(Parsed::default(), None, false));
     let read = match reading.overlay.and_then(|o| o.get(path)) {
         Some(text) => Ok(text.clone().into_bytes()),
         None => crate::read::read(path, reading.max_file_size),
@@ -180,17 +181,13 @@ fn load_one(
         Ok(b) => b,
         Err(crate::read::Unread::Io(e)) => {
             let problem = ReadProblem { message: format!("cannot read the file: {e}"), offset: 0 };
-            return (
-                String::new(),
-                Secrets::default(),
-                file(Parsed::default(), Some(problem), false),
-                Vec::new(),
-            );
+            return textless(file(Parsed::default(), Some(problem), false));
         }
         Err(unread) => {
-            let skipped =
-                LoadedFile { skipped: Some(unread.to_string()), ..file(Parsed::default(), None, false) };
-            return (String::new(), Secrets::default(), skipped, Vec::new());
+            return textless(LoadedFile {
+                skipped: Some(unread.to_string()),
+                ..file(Parsed::default(), None, false)
+            });
         }
     };
     let text = match String::from_utf8(bytes) {
