@@ -19,13 +19,24 @@ use crate::inputs::{
 };
 use crate::source::FileId;
 
-pub use layout::{Layout, Member, Origin, WorkerGroup, az_display, per_az_text, tally};
+pub use layout::{Installer, Layout, Member, Origin, WorkerGroup, az_display, per_az_text, tally};
 
 #[derive(Debug, Default)]
 pub struct Model {
     pub clusters: Vec<Cluster>,
     /// The network under the clusters, from every network manifest of the scan.
     pub site: site::Site,
+    /// Day-2 manifests that belong to no cluster of the scan.
+    pub context: Vec<Context>,
+}
+
+/// A day-2 manifest (an IngressController, the Network operator configuration, …) with no
+/// install-config or Machine API object to tie it to a cluster: context, not a cluster.
+#[derive(Clone, Copy, Debug)]
+pub struct Context {
+    pub file: FileId,
+    /// What it configures, for messages.
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Default)]
@@ -104,8 +115,8 @@ pub struct Located {
     pub input: Input,
 }
 
-/// Groups inputs into clusters and derives each cluster's layout.
-pub fn build(inputs: Vec<Located>) -> Model {
+/// Groups inputs into clusters and derives each cluster's layout as `installer` lays it out.
+pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
     let mut site = site::Site::default();
     let mut cluster_inputs = Vec::with_capacity(inputs.len());
     let mut terraform = Vec::new();
@@ -136,11 +147,11 @@ pub fn build(inputs: Vec<Located>) -> Model {
     }
     site.merge_bigip_configs();
     site.index();
-    let mut clusters = group::group(cluster_inputs);
+    let (mut clusters, context) = group::group(cluster_inputs);
     for cluster in &mut clusters {
-        cluster.layout = layout::derive(cluster);
+        cluster.layout = layout::derive(cluster, installer);
         cluster.files.sort();
         cluster.files.dedup();
     }
-    Model { clusters, site }
+    Model { clusters, site, context }
 }
