@@ -61,3 +61,36 @@ fn later_installers_drop_the_domains_and_the_masters_share_the_default_az() {
         assert_eq!(findings.iter().filter(|c| *c == "SL108").count(), 1, "{findings:?}");
     }
 }
+
+const NETWORK: &str = "\
+heat_template_version: 2018-08-31
+resources:
+  cp:
+    type: OS::Neutron::Net
+    properties: {name: cp-az1}
+  cp_subnet:
+    type: OS::Neutron::Subnet
+    properties: {name: cp-az1-subnet, network: {get_resource: cp}, cidr: 10.0.0.0/16}
+";
+
+fn control_plane_networks(dir: &TempDir) -> Vec<String> {
+    let out = stretchlint_in(&["model", "."], &dir.0);
+    let model: Value = serde_json::from_slice(&out.stdout).unwrap();
+    model["clusters"][0]["networks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["role"] == "control-plane")
+        .map(|n| n["name"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn under_4_13_the_control_plane_port_target_attaches_the_cluster() {
+    let dir = TempDir::new("fd-port-target");
+    dir.write("install-config.yaml", INSTALL_CONFIG);
+    dir.write("network.yaml", NETWORK);
+    assert!(control_plane_networks(&dir).is_empty(), "a later installer drops the port targets too");
+    dir.write(".stretchlint.yaml", "openshift-version: \"4.13\"\n");
+    assert_eq!(control_plane_networks(&dir), ["cp-az1"]);
+}

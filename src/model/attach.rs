@@ -59,7 +59,19 @@ impl Site {
     pub fn control_plane_attachment(&self, cluster: &Cluster) -> Option<Attachment<'_>> {
         let at = |network, via, span| Some(Attachment { network, via, span, control_plane: true });
         let ic = cluster.install_config.as_ref();
-        if let Some(port) = ic.and_then(|ic| ic.openstack.control_plane_port.as_ref()) {
+        // Under 4.13, a control-plane failure domain's `control-plane` port target replaces the
+        // primary network, as `controlPlanePort` does later.
+        let port_target = ic
+            .and_then(|ic| ic.control_plane.as_ref())
+            .and_then(|pool| pool.effective.failure_domains.as_ref())
+            .filter(|_| cluster.installer.reads_pool_failure_domains)
+            .and_then(|fds| fds.domains.value())
+            .into_iter()
+            .flatten()
+            .flat_map(|fd| &fd.port_targets)
+            .find(|(id, _)| id.value().is_some_and(|id| id == "control-plane"))
+            .map(|(_, target)| target);
+        if let Some(port) = ic.and_then(|ic| ic.openstack.control_plane_port.as_ref()).or(port_target) {
             let by_name =
                 port.network_name.known().and_then(|n| Some((self.network_named(&n.value)?, n.span)));
             let by_subnet = || {

@@ -55,6 +55,8 @@ pub struct Cluster {
     pub etcd: Vec<Etcd>,
     pub files: Vec<FileId>,
     pub layout: Layout,
+    /// The installer release that lays the cluster out, where releases differ.
+    pub installer: Installer,
 }
 
 impl Cluster {
@@ -149,6 +151,7 @@ pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
     site.index();
     let (mut clusters, context) = group::group(cluster_inputs);
     for cluster in &mut clusters {
+        cluster.installer = installer;
         cluster.layout = layout::derive(cluster, installer);
         cluster.files.sort();
         cluster.files.dedup();
