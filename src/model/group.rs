@@ -118,15 +118,14 @@ fn beside_machines(
     by_parent: &HashMap<PathBuf, Vec<usize>>,
     dir: &Path,
 ) -> Option<usize> {
-    let parent = dir.parent()?;
-    let same =
-        by_parent.get(parent)?.iter().copied().filter(|&i| clusters.get(i).is_some_and(|c| c.root == dir));
-    let same: Vec<usize> = same.collect();
-    if let [only] = same.as_slice() {
-        return Some(*only);
-    }
-    match by_parent.get(parent)?.as_slice() {
-        [only] => Some(*only),
+    let near = by_parent.get(dir.parent()?)?;
+    let same = near.iter().copied().filter(|&i| clusters.get(i).is_some_and(|c| c.root == dir));
+    single(same).or_else(|| single(near.iter().copied()))
+}
+
+fn single(mut items: impl Iterator<Item = usize>) -> Option<usize> {
+    match (items.next(), items.next()) {
+        (Some(i), None) => Some(i),
         _ => None,
     }
 }
