@@ -213,7 +213,7 @@ impl Site {
 
     /// The subnet that holds an address, when exactly one subnet of the scan does.
     pub fn only_subnet_containing(&self, ip: IpAddr) -> Option<&Subnet> {
-        let mut holding = self.subnets.iter().filter(|s| s.cidr.value().is_some_and(|c| c.contains(&ip)));
+        let mut holding = self.subnets_containing(ip);
         let first = holding.next()?;
         holding.next().is_none().then_some(first)
     }

@@ -6,6 +6,9 @@
 //! reader's Site for one file, still being filled) is searched object by object instead.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
 
 use crate::inputs::Field;
 use crate::source::FileId;
@@ -62,6 +65,55 @@ pub(super) struct Lookup {
     pub security_groups: Table,
     pub routers: Table,
     pub ports: Table,
+    pub subnets_by_cidr: CidrTable,
+}
+
+/// Subnets by CIDR, so that "the subnet holding this address" costs one probe per prefix length
+/// in use instead of a pass over every subnet (once per cluster VIP and load balancer server).
+#[derive(Clone, Debug, Default)]
+pub(super) struct CidrTable {
+    len: usize,
+    /// The prefix lengths in use, per address family.
+    v4: Vec<u8>,
+    v6: Vec<u8>,
+    by_network: HashMap<IpNet, Vec<usize>>,
+}
+
+impl CidrTable {
+    pub fn new<'a>(cidrs: impl ExactSizeIterator<Item = Option<&'a IpNet>>) -> Self {
+        let mut table = CidrTable { len: cidrs.len(), ..CidrTable::default() };
+        for (i, cidr) in cidrs.enumerate() {
+            let Some(cidr) = cidr else { continue };
+            let lengths = match cidr {
+                IpNet::V4(_) => &mut table.v4,
+                IpNet::V6(_) => &mut table.v6,
+            };
+            if !lengths.contains(&cidr.prefix_len()) {
+                lengths.push(cidr.prefix_len());
+            }
+            table.by_network.entry(cidr.trunc()).or_default().push(i);
+        }
+        table
+    }
+
+    /// The table, when it still describes `len` subnets.
+    pub fn of(&self, len: usize) -> Option<&Self> {
+        (self.len == len && len > 0).then_some(self)
+    }
+
+    /// The positions of the subnets whose CIDR holds `ip`, in scan order.
+    pub fn holding(&self, ip: IpAddr) -> Vec<usize> {
+        let lengths = if ip.is_ipv4() { &self.v4 } else { &self.v6 };
+        let mut out: Vec<usize> = lengths
+            .iter()
+            .filter_map(|&len| IpNet::new(ip, len).ok())
+            .filter_map(|net| self.by_network.get(&net.trunc()))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out
+    }
 }
 
 #[cfg(test)]
@@ -114,5 +166,37 @@ resources:
             file,
             "heat_template_version: 2018-08-31\nresources:\n  late:\n    type: OS::Neutron::Net\n    properties: {name: late}\n",
         )
+    }
+
+    const NESTED_SUBNETS: &str = "\
+heat_template_version: 2018-08-31
+resources:
+  wide:
+    type: OS::Neutron::Subnet
+    properties: {name: wide, network: n, cidr: 10.0.0.0/8}
+  narrow:
+    type: OS::Neutron::Subnet
+    properties: {name: narrow, network: n, cidr: 10.20.0.9/24}
+  v6:
+    type: OS::Neutron::Subnet
+    properties: {name: v6, network: n, cidr: 'fd00:1::/64'}
+";
+
+    #[test]
+    fn the_cidr_table_finds_every_subnet_holding_an_address_in_scan_order() {
+        let mut site = site(0, NESTED_SUBNETS);
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let names = |site: &Site, a: &str| -> Vec<String> {
+            site.subnets_containing(ip(a)).filter_map(|s| s.name.value().cloned()).collect()
+        };
+        let scanned = ["10.20.0.200", "10.9.0.1", "fd00:1::5", "192.0.2.1"].map(|a| names(&site, a));
+        site.index();
+        let indexed = ["10.20.0.200", "10.9.0.1", "fd00:1::5", "192.0.2.1"].map(|a| names(&site, a));
+        assert_eq!(indexed, scanned);
+        assert_eq!(indexed[0], ["wide", "narrow"], "host bits in a CIDR do not hide it");
+        assert_eq!(indexed[1], ["wide"]);
+        assert_eq!(indexed[2], ["v6"]);
+        assert!(indexed[3].is_empty());
+        assert!(site.only_subnet_containing(ip("10.20.0.1")).is_none(), "two subnets hold it");
     }
 }

@@ -12,7 +12,7 @@ use ipnet::IpNet;
 use crate::inputs::Field;
 use crate::inputs::lb::{Keepalived, LbConfig, Proxy, ProxyKind, VrrpInstance};
 use crate::inputs::site_file::Topology;
-use crate::model::lookup::{Keyed, Lookup, Table};
+use crate::model::lookup::{CidrTable, Keyed, Lookup, Table};
 use crate::source::{FileId, Sp, Span};
 
 /// A reference from one object to another.
@@ -279,6 +279,7 @@ impl Site {
             security_groups: Table::new(&self.security_groups),
             routers: Table::new(&self.routers),
             ports: Table::new(&self.ports),
+            subnets_by_cidr: CidrTable::new(self.subnets.iter().map(|s| s.cidr.value())),
         };
         let mut by_vip: std::collections::HashMap<IpAddr, Vec<usize>> = std::collections::HashMap::new();
         for (n, (_, instance)) in self.vrrp_instances().enumerate() {
@@ -317,9 +318,19 @@ impl Site {
         resolve(&self.segments, &self.lookup.segments, r)
     }
 
-    /// The subnet whose CIDR holds an address.
+    /// The subnet whose CIDR holds an address (the first in scan order).
     pub fn subnet_containing(&self, ip: IpAddr) -> Option<&Subnet> {
-        self.subnets.iter().find(|s| s.cidr.value().is_some_and(|c| c.contains(&ip)))
+        self.subnets_containing(ip).next()
+    }
+
+    /// The subnets whose CIDR holds an address, in scan order.
+    pub fn subnets_containing(&self, ip: IpAddr) -> impl Iterator<Item = &Subnet> {
+        let indexed = self.lookup.subnets_by_cidr.of(self.subnets.len()).map(|t| t.holding(ip));
+        let scanned = indexed
+            .is_none()
+            .then(|| self.subnets.iter().filter(move |s| s.cidr.value().is_some_and(|c| c.contains(&ip))));
+        let indexed = indexed.into_iter().flatten().filter_map(|i| self.subnets.get(i));
+        indexed.chain(scanned.into_iter().flatten())
     }
 
     /// The network an address sits on, through the subnet whose CIDR holds it.
