@@ -34,7 +34,8 @@ pub enum Input {
     Network(Box<crate::model::site::Site>),
     /// An Ansible playbook or task file; read with the inventories beside it when the model is built.
     Playbook(Box<ansible::Playbook>),
-    /// A YAML Ansible inventory: variables for the playbooks beside it.
+    /// A YAML Ansible inventory, or a `group_vars/`/`host_vars/` file: variables for the
+    /// playbooks beside it.
     Inventory(Box<ansible::Inventory>),
     /// A Site topology file.
     SiteFile(Box<site_file::Topology>),
@@ -129,7 +130,7 @@ pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
         Class::IngressController => Input::IngressController(operator::read_ingress(file, &root)),
         Class::Etcd => Input::Etcd(operator::read_etcd(file, &root)),
         Class::Heat => Input::Network(Box::new(heat::read(file, &root))),
-        Class::Ansible => Input::Playbook(Box::new(ansible::Playbook { file, root })),
+        Class::Ansible => Input::Playbook(Box::new(ansible::Playbook { file, path: Default::default(), root })),
         Class::Inventory => Input::Inventory(Box::new(ansible::read_inventory(file, root))),
         Class::SiteFile => Input::SiteFile(Box::new(site_file::read(file, &root))),
         Class::Other => return,

@@ -154,7 +154,8 @@ impl Writer<'_> {
             .enumerate()
             .map(|(i, a)| {
                 json!({
-                    "name": a.network.display_name(),
+                    "name": name(&a.network.name),
+                    "definedBy": a.network.origin.key.value,
                     "role": if a.control_plane { "control-plane" } else { "workers" },
                     "reach": model.site.reach(a.network, Some(cluster)).describe(),
                     "via": a.via.describe(),
@@ -229,7 +230,8 @@ impl Writer<'_> {
             .enumerate()
             .map(|(i, n)| {
                 let mut out = Map::new();
-                out.insert("name".into(), json!(n.display_name()));
+                out.insert("name".into(), name(&n.name));
+                out.insert("definedBy".into(), json!(n.origin.key.value));
                 insert_known(&mut out, "type", &n.network_type);
                 insert_known(&mut out, "physicalNetwork", &n.physical_network);
                 insert_known(&mut out, "external", &n.external);
@@ -267,10 +269,11 @@ impl Writer<'_> {
         let site = &model.site;
         let mut out = Vec::new();
         for n in &site.networks {
-            let domain = |name: Option<&str>, physnet: Option<&String>, span: Span| {
+            let domain = |name: Option<&str>, defined_by: &str, physnet: Option<&String>, span: Span| {
                 let zones = physnet.and_then(|p| site.physnet_zones(p));
                 (
                     name.map(str::to_owned),
+                    defined_by.to_owned(),
                     zones.map(|z| z.iter().map(|z| z.value.clone()).collect::<Vec<_>>()),
                     span,
                 )
@@ -278,19 +281,20 @@ impl Writer<'_> {
             let domains = if site.is_routed(n) {
                 site.segments_of(n)
                     .map(|s| {
-                        let name = s.name.value().map_or(s.origin.key.value.as_str(), String::as_str);
-                        domain(Some(name), s.physical_network.value(), s.origin.key.span)
+                        let name = s.name.value().map(String::as_str);
+                        domain(name, &s.origin.key.value, s.physical_network.value(), s.origin.key.span)
                     })
                     .collect()
             } else {
-                vec![domain(None, n.physical_network.value(), n.origin.key.span)]
+                vec![domain(None, &n.origin.key.value, n.physical_network.value(), n.origin.key.span)]
             };
-            for (segment, zones, span) in domains {
+            for (segment, defined_by, zones, span) in domains {
                 let mut d = Map::new();
-                d.insert("network".into(), json!(n.display_name()));
+                d.insert("network".into(), name(&n.name));
                 if let Some(segment) = segment {
                     d.insert("segment".into(), json!(segment));
                 }
+                d.insert("definedBy".into(), json!(defined_by));
                 if let Some(zones) = zones {
                     d.insert("zones".into(), json!(zones));
                 }
@@ -309,7 +313,8 @@ impl Writer<'_> {
             .enumerate()
             .map(|(i, r)| {
                 let mut out = Map::new();
-                out.insert("name".into(), json!(r.display_name()));
+                out.insert("name".into(), name(&r.name));
+                out.insert("definedBy".into(), json!(r.origin.key.value));
                 insert_known(&mut out, "ha", &r.ha);
                 insert_known(&mut out, "distributed", &r.distributed);
                 if let Some(hints) = r.availability_zone_hints.value() {
@@ -319,13 +324,20 @@ impl Writer<'_> {
                     );
                 }
                 if let Some(net) = r.external_network.as_ref().and_then(|e| model.site.network(e)) {
-                    out.insert("externalNetwork".into(), json!(net.display_name()));
+                    out.insert("externalNetwork".into(), name(&net.name));
                 }
                 out.insert("location".into(), self.located(&format!("/routers/{i}"), r.origin.key.span));
                 Value::Object(out)
             })
             .collect()
     }
+}
+
+/// An object's Neutron name, or `null` when the manifests leave it unknown: the object's label in
+/// its file (a Heat key, a Terraform label, an Ansible task's title) is its `definedBy`, never
+/// its name.
+fn name(field: &Field<String>) -> Value {
+    field.value().map_or(Value::Null, |n| json!(n))
 }
 
 fn insert_known<T: serde::Serialize>(out: &mut Map<String, Value>, key: &str, field: &Field<T>) {

@@ -8,12 +8,17 @@
 use std::collections::HashMap;
 
 use crate::inputs::Field;
-use crate::source::FileId;
+use crate::model::site::{Kind, Symbol, Symbolic};
+use crate::source::{FileId, Span};
 
-/// What an object is looked up by: its `name` and where it was defined.
+/// What an object is looked up by: its `name`, where it was defined, and (through the Site's
+/// symbols) the unresolved expression of its name.
 pub(super) trait Keyed {
+    const KIND: Kind;
     fn name(&self) -> &Field<String>;
     fn resource(&self) -> (FileId, &str);
+    /// The file and span of the object's logical name: what a [`Symbolic`] points at.
+    fn defined_at(&self) -> (FileId, Span);
 }
 
 /// One kind of object by name (every one, in order) and by resource (the first).
@@ -22,19 +27,32 @@ pub(super) struct Table {
     len: usize,
     by_name: HashMap<String, Vec<usize>>,
     by_resource: HashMap<FileId, HashMap<String, usize>>,
+    by_symbol: HashMap<Symbol, usize>,
 }
 
 impl Table {
-    pub fn new<T: Keyed>(items: &[T]) -> Self {
+    pub fn new<T: Keyed>(items: &[T], symbols: &[Symbolic]) -> Self {
         let mut table = Table { len: items.len(), ..Table::default() };
+        let mut at: HashMap<(FileId, Span), usize> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             if let Some(name) = item.name().value() {
                 table.by_name.entry(name.clone()).or_default().push(i);
             }
             let (file, key) = item.resource();
             table.by_resource.entry(file).or_default().entry(key.to_owned()).or_insert(i);
+            at.entry(item.defined_at()).or_insert(i);
+        }
+        for s in symbols.iter().filter(|s| s.kind == T::KIND) {
+            if let Some(&i) = at.get(&(s.file, s.at)) {
+                table.by_symbol.entry(s.symbol.clone()).or_insert(i);
+            }
         }
         table
+    }
+
+    /// The position of the first object whose name is this symbol.
+    pub fn symbol(&self, symbol: &Symbol) -> Option<&usize> {
+        self.by_symbol.get(symbol)
     }
 
     /// The table, when it still describes `items`.

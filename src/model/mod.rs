@@ -104,6 +104,39 @@ pub struct Located {
     pub input: Input,
 }
 
+/// Reads the Ansible playbooks with the inventories that serve them: an inventory file serves the
+/// playbooks of its folder and below, the nearest winning; `group_vars/`/`host_vars/` files serve
+/// those beside the inventory (Ansible's "inventory" vars) and beside the playbook ("playbook"
+/// vars). `import_playbook` finds another playbook of the scan by its path.
+fn read_playbooks(
+    site: &mut site::Site,
+    playbooks: &[(PathBuf, crate::inputs::ansible::Playbook)],
+    mut inventories: Vec<(PathBuf, crate::inputs::ansible::Inventory)>,
+) {
+    use crate::inputs::ansible::{self, Context, Source};
+    inventories.sort_by_key(|(dir, _)| dir.components().count());
+    let by_path: std::collections::HashMap<&std::path::Path, &crate::yaml::Node> =
+        playbooks.iter().map(|(_, p)| (p.path.as_path(), &p.root)).collect();
+    let imports = |path: &std::path::Path| by_path.get(path).copied();
+    for (dir, playbook) in playbooks {
+        let files: Vec<&PathBuf> = inventories
+            .iter()
+            .filter(|(d, i)| matches!(i.source, Source::File { .. }) && dir.starts_with(d))
+            .map(|(d, _)| d)
+            .collect();
+        let sources = inventories
+            .iter()
+            .filter(|(d, i)| match i.source {
+                Source::File { .. } => dir.starts_with(d),
+                Source::Vars { .. } => d == dir || files.contains(&d),
+            })
+            .map(|(_, i)| i)
+            .collect();
+        let context = Context { sources };
+        site.extend(ansible::read(playbook.file, &playbook.root, &context, dir, &imports));
+    }
+}
+
 /// Groups inputs into clusters and derives each cluster's layout.
 pub fn build(inputs: Vec<Located>) -> Model {
     let mut site = site::Site::default();
@@ -128,12 +161,7 @@ pub fn build(inputs: Vec<Located>) -> Model {
             &module.iter().map(|(_, f)| f).collect::<Vec<_>>(),
         ));
     }
-    // An inventory serves the playbooks of its folder and below; the nearest one wins.
-    inventories.sort_by_key(|(dir, _)| dir.components().count());
-    for (dir, playbook) in &playbooks {
-        let beside: Vec<_> = inventories.iter().filter(|(d, _)| dir.starts_with(d)).map(|(_, i)| i).collect();
-        site.extend(crate::inputs::ansible::read(playbook.file, &playbook.root, &beside, dir));
-    }
+    read_playbooks(&mut site, &playbooks, inventories);
     site.merge_bigip_configs();
     site.index();
     let mut clusters = group::group(cluster_inputs);
