@@ -129,9 +129,15 @@ struct Facts<'a> {
     set: Vec<(String, Value<'a>)>,
 }
 
+/// The objects a playbook or task file in `dir` creates with these inventory sources (the
+/// nearest last) and no other playbook to import.
+pub fn read<'a>(file: FileId, root: &'a Node, inventory: &[&'a Inventory], dir: &Path) -> Site {
+    read_run(file, root, &Context { sources: inventory.to_vec() }, dir, &|_| None)
+}
+
 /// The objects a playbook or task file in `dir` creates; `context` holds the inventories beside
 /// it, `imports` finds a playbook of the scan by path.
-pub fn read<'a>(
+pub fn read_run<'a>(
     file: FileId,
     root: &'a Node,
     context: &Context<'a>,
@@ -543,7 +549,7 @@ impl<'a> Args<'a, '_> {
 /// A playbook read with no inventory and no other playbook (unit tests).
 #[cfg(test)]
 fn read_alone(file: FileId, root: &Node, dir: &Path) -> Site {
-    read(file, root, &Context::default(), dir, &|_| None)
+    read(file, root, &[], dir)
 }
 
 #[cfg(test)]
@@ -618,8 +624,7 @@ mod inventory_tests {
         assert!(is_inventory(&inv_root));
         let inv = read_inventory(FileId(1), inv_root);
         let parsed = yaml::parse(FileId(0), playbook);
-        let context = Context { sources: vec![&inv] };
-        let site = read(FileId(0), &parsed.documents[0].root, &context, Path::new(""), &|_| None);
+        let site = read(FileId(0), &parsed.documents[0].root, &[&inv], Path::new(""));
         assert_eq!(site.networks[0].name.value().map(String::as_str), Some("from-play"));
         assert_eq!(site.subnets[0].cidr.value().map(ToString::to_string).as_deref(), Some("10.0.0.0/16"));
         // The value is reported where the playbook uses it.

@@ -133,7 +133,7 @@ fn read_playbooks(
             .map(|(_, i)| i)
             .collect();
         let context = Context { sources };
-        site.extend(ansible::read(playbook.file, &playbook.root, &context, dir, &imports));
+        site.extend(ansible::read_run(playbook.file, &playbook.root, &context, dir, &imports));
     }
 }
 

@@ -342,3 +342,109 @@ fn merge<'a>(hosts: &[Vars<'a>]) -> Vars<'a> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(file: u32, text: &str) -> Node {
+        crate::yaml::parse(FileId(file), text).documents.remove(0).root
+    }
+
+    fn vars_file(file: u32, target: Target, text: &str) -> Inventory {
+        let NodeKind::Map(entries) = yaml(file, text).kind else { panic!("a mapping") };
+        Inventory { file: FileId(file), source: Source::Vars { target, vars: named(entries).collect() } }
+    }
+
+    fn group(name: &str) -> Target {
+        Target::Group(name.to_owned())
+    }
+
+    /// `x` as the play on `hosts` sees it, with these sources.
+    fn x(sources: &[&Inventory], hosts: Option<&str>) -> Option<String> {
+        Context { sources: sources.to_vec() }.vars_for(hosts).get("x")?.text()
+    }
+
+    const INVENTORY: &str = "all:
+  vars: {x: all-group, only_all: a}
+  children:
+    openstack:
+      vars: {x: parent-group}
+      children:
+        masters:
+          vars: {x: child-group}
+          hosts:
+            m0:
+    workers:
+      hosts:
+        w0: {x: w0-host}
+  hosts:
+    localhost: {x: localhost-host}
+";
+
+    #[test]
+    fn inventory_file_group_vars_by_depth_then_host_vars() {
+        let inv = read_inventory(FileId(0), yaml(0, INVENTORY));
+        // A child group's vars win over its parent's, which win over `all`'s.
+        assert_eq!(x(&[&inv], Some("m0")).as_deref(), Some("child-group"));
+        assert_eq!(x(&[&inv], Some("masters")).as_deref(), Some("child-group"));
+        assert_eq!(x(&[&inv], Some("openstack")).as_deref(), Some("child-group"));
+        // Host vars win over group vars.
+        assert_eq!(x(&[&inv], Some("w0")).as_deref(), Some("w0-host"));
+        assert_eq!(x(&[&inv], Some("localhost")).as_deref(), Some("localhost-host"));
+    }
+
+    #[test]
+    fn hosts_that_disagree_leave_a_value_unknown() {
+        let inv = read_inventory(FileId(0), yaml(0, INVENTORY));
+        let all = Context { sources: vec![&inv] }.vars_for(Some("all"));
+        assert!(matches!(all.get("x"), Some(Value::Unknown)));
+        // What every host agrees on stays known; a task file (hosts unknown) sees the same.
+        assert_eq!(all.get("only_all").and_then(|v| v.text()).as_deref(), Some("a"));
+        let task_file = Context { sources: vec![&inv] }.vars_for(None);
+        assert_eq!(task_file.get("only_all").and_then(|v| v.text()).as_deref(), Some("a"));
+        // A pattern cannot be decided: every host is a candidate.
+        assert!(matches!(Context { sources: vec![&inv] }.vars_for(Some("masters:&workers")).get("x"), Some(Value::Unknown)));
+    }
+
+    #[test]
+    fn group_vars_files_rank_between_inventory_group_and_host_vars() {
+        let inv = read_inventory(
+            FileId(0),
+            yaml(0, "all:\n  vars: {x: inventory-all, y: inventory-all}\n  children:\n    openstack:\n      vars: {z: inventory-child}\n      hosts:\n        localhost: {h: inventory-host}\n"),
+        );
+        let all = vars_file(1, group("all"), "x: group_vars-all\nz: group_vars-all\nh: group_vars-all\n");
+        let child = vars_file(2, group("openstack"), "x: group_vars-openstack\n");
+        let host = vars_file(3, Target::Host("localhost".to_owned()), "h: host_vars\n");
+        let get = |sources: &[&Inventory], name: &str| {
+            Context { sources: sources.to_vec() }.vars_for(Some("localhost")).get(name).and_then(|v| v.text())
+        };
+        // group_vars/all over the inventory file's group vars, even a child group's.
+        assert_eq!(get(&[&inv, &all], "x").as_deref(), Some("group_vars-all"));
+        assert_eq!(get(&[&inv, &all], "z").as_deref(), Some("group_vars-all"));
+        // group_vars/<group> over group_vars/all, whatever the order the files came in.
+        assert_eq!(get(&[&child, &inv, &all], "x").as_deref(), Some("group_vars-openstack"));
+        // The inventory file's host vars over any group_vars; host_vars over those.
+        assert_eq!(get(&[&inv, &all], "h").as_deref(), Some("inventory-host"));
+        assert_eq!(get(&[&inv, &all, &host], "h").as_deref(), Some("host_vars"));
+        assert_eq!(get(&[&inv, &all], "y").as_deref(), Some("inventory-all"));
+    }
+
+    #[test]
+    fn an_inventory_without_hosts_serves_the_implicit_localhost() {
+        let inv = read_inventory(FileId(0), yaml(0, "all:\n  vars: {x: from-all}\n"));
+        let all = vars_file(1, group("all"), "y: group-vars\n");
+        let vars = Context { sources: vec![&inv, &all] }.vars_for(Some("localhost"));
+        assert_eq!(vars.get("x").and_then(|v| v.text()).as_deref(), Some("from-all"));
+        assert_eq!(vars.get("y").and_then(|v| v.text()).as_deref(), Some("group-vars"));
+    }
+
+    #[test]
+    fn vars_files_are_told_by_where_they_sit() {
+        let t = |p: &str| vars_target(Path::new(p)).map(|(t, owner)| (t, owner.to_path_buf()));
+        assert_eq!(t("upi/group_vars/all.yml"), Some((group("all"), "upi".into())));
+        assert_eq!(t("upi/group_vars/masters/net.yaml"), Some((group("masters"), "upi".into())));
+        assert_eq!(t("upi/host_vars/localhost"), Some((Target::Host("localhost".into()), "upi".into())));
+        assert_eq!(t("upi/vars/all.yml"), None);
+    }
+}
