@@ -48,16 +48,21 @@ fn host_vars_under_all_hosts_localhost_give_the_subnet_its_cidr() {
     let ip = api.fixed_ips.first().and_then(|(_, ip)| ip.value()).map(ToString::to_string);
     assert_eq!(ip.as_deref(), Some("10.0.0.5"));
     let pair = site.ports.iter().find(|p| p.origin.key.value == "Create the bootstrap server port").unwrap();
-    assert_eq!(pair.allowed_address_pairs.first().and_then(|p| p.value()).map(String::as_str), Some("10.0.0.5"));
+    assert_eq!(
+        pair.allowed_address_pairs.first().and_then(|p| p.value()).map(String::as_str),
+        Some("10.0.0.5")
+    );
 }
 
 #[test]
 fn host_vars_files_win_over_the_inventory_files_host_vars() {
     let model = model();
-    let server = model.site.servers.iter().find(|s| s.origin.key.value == "Create the bootstrap server").unwrap();
+    let server =
+        model.site.servers.iter().find(|s| s.origin.key.value == "Create the bootstrap server").unwrap();
     assert_eq!(server.availability_zone.value().map(String::as_str), Some("az2"));
     // A server made in a loop has its name unknown (it differs each time).
-    let looped = model.site.servers.iter().find(|s| s.origin.key.value == "Create the Compute servers").unwrap();
+    let looped =
+        model.site.servers.iter().find(|s| s.origin.key.value == "Create the Compute servers").unwrap();
     assert!(looped.name.is_unknown());
 }
 
@@ -88,7 +93,8 @@ fn the_same_unresolved_expression_links_network_subnet_router_ports_and_groups()
     }
     // The port's group and the VRRP rule's group are the same security group.
     let api = site.ports.iter().find(|p| p.origin.key.value == "Create the API port").unwrap();
-    let group = api.security_groups.as_ref().and_then(|g| g.value.first()).and_then(|g| site.security_group(g));
+    let group =
+        api.security_groups.as_ref().and_then(|g| g.value.first()).and_then(|g| site.security_group(g));
     let group = group.unwrap();
     assert_eq!(site.rules_of(group).count(), 1);
 }

@@ -33,7 +33,9 @@ use crate::model::site::{
 use crate::source::{FileId, Sp, Span};
 use crate::yaml::{Node, NodeKind};
 
-pub use inventory::{Context, Inventory, Source, Target, is_inventory, read_inventory, read_vars_file, vars_target};
+pub use inventory::{
+    Context, Inventory, Source, Target, is_inventory, read_inventory, read_vars_file, vars_target,
+};
 use vars::{Value, Vars};
 
 /// The object a module creates: a Neutron object, a Nova server or F5 configuration.
@@ -231,7 +233,8 @@ fn read_task<'a>(out: &mut Out<'_>, task: &'a Node, vars: &mut Vars<'a>, facts: 
             read_tasks(out, tasks, scope, facts);
         }
     }
-    if let Some((_, args)) = task.as_map().unwrap_or_default().iter().find(|(k, _)| k.as_str().is_some_and(is_set_fact))
+    if let Some((_, args)) =
+        task.as_map().unwrap_or_default().iter().find(|(k, _)| k.as_str().is_some_and(is_set_fact))
     {
         set_facts(args, when.is_none() || looped(task), scope, facts);
     } else {
@@ -405,7 +408,8 @@ fn read_module<'a>(out: &mut Out<'_>, task: &'a Node, vars: &Vars<'a>) {
                     subnet,
                 });
             }
-            let external = Args { args: a.node("external_gateway_info").unwrap_or(args), ..a }.reference("network");
+            let external =
+                Args { args: a.node("external_gateway_info").unwrap_or(args), ..a }.reference("network");
             out.site.routers.push(Router {
                 name: a.string("name"),
                 ha: Field::Missing,
@@ -424,8 +428,10 @@ fn read_module<'a>(out: &mut Out<'_>, task: &'a Node, vars: &Vars<'a>) {
                     (ip.reference("subnet_id").or_else(|| ip.reference("subnet")), ip.parsed("ip_address"))
                 })
                 .collect();
-            let allowed_address_pairs =
-                a.items("allowed_address_pairs").map(|p| Args { args: p, ..a }.string("ip_address")).collect();
+            let allowed_address_pairs = a
+                .items("allowed_address_pairs")
+                .map(|p| Args { args: p, ..a }.string("ip_address"))
+                .collect();
             out.site.ports.push(Port {
                 name: a.string("name"),
                 network: a.reference("network").unwrap_or_else(unknown),
@@ -433,9 +439,12 @@ fn read_module<'a>(out: &mut Out<'_>, task: &'a Node, vars: &Vars<'a>) {
                 allowed_address_pairs,
                 security_groups: a.node("security_groups").map(|list| {
                     let refs = match vars.value(list) {
-                        Value::Node(l) => {
-                            l.as_seq().unwrap_or_default().iter().filter_map(|g| a.reference_node(g)).collect()
-                        }
+                        Value::Node(l) => l
+                            .as_seq()
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|g| a.reference_node(g))
+                            .collect(),
                         _ => vec![Ref::Unknown(list.span)],
                     };
                     Sp::new(refs, list.span)

@@ -130,7 +130,9 @@ pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
         Class::IngressController => Input::IngressController(operator::read_ingress(file, &root)),
         Class::Etcd => Input::Etcd(operator::read_etcd(file, &root)),
         Class::Heat => Input::Network(Box::new(heat::read(file, &root))),
-        Class::Ansible => Input::Playbook(Box::new(ansible::Playbook { file, path: Default::default(), root })),
+        Class::Ansible => {
+            Input::Playbook(Box::new(ansible::Playbook { file, path: Default::default(), root }))
+        }
         Class::Inventory => Input::Inventory(Box::new(ansible::read_inventory(file, root))),
         Class::SiteFile => Input::SiteFile(Box::new(site_file::read(file, &root))),
         Class::Other => return,

@@ -244,7 +244,7 @@ mod tests {
         let parsed = yaml::parse(FileId(0), text);
         let root = &parsed.documents[0].root;
         assert!(crate::inputs::ansible::is_ansible(root));
-        let mut site = super::super::read_alone(FileId(0), root, Path::new("lb"));
+        let mut site = read(FileId(0), root, &[], Path::new("lb"));
         match site.load_balancers.pop() {
             Some((dir, LbConfig::Proxy(p))) if dir == Path::new("lb") => p,
             other => panic!("no F5 configuration: {other:?}"),

@@ -335,7 +335,9 @@ fn merge<'a>(hosts: &[Vars<'a>]) -> Vars<'a> {
     for name in names {
         let values: Vec<Option<Value<'a>>> = hosts.iter().map(|h| h.get(name)).collect();
         let agreed = match values.split_first() {
-            Some((Some(v), others)) if others.iter().all(|o| o.as_ref().is_some_and(|o| o.same(v))) => v.clone(),
+            Some((Some(v), others)) if others.iter().all(|o| o.as_ref().is_some_and(|o| o.same(v))) => {
+                v.clone()
+            }
             _ => Value::Unknown,
         };
         out.set(name, agreed);
@@ -404,14 +406,20 @@ mod tests {
         let task_file = Context { sources: vec![&inv] }.vars_for(None);
         assert_eq!(task_file.get("only_all").and_then(|v| v.text()).as_deref(), Some("a"));
         // A pattern cannot be decided: every host is a candidate.
-        assert!(matches!(Context { sources: vec![&inv] }.vars_for(Some("masters:&workers")).get("x"), Some(Value::Unknown)));
+        assert!(matches!(
+            Context { sources: vec![&inv] }.vars_for(Some("masters:&workers")).get("x"),
+            Some(Value::Unknown)
+        ));
     }
 
     #[test]
     fn group_vars_files_rank_between_inventory_group_and_host_vars() {
         let inv = read_inventory(
             FileId(0),
-            yaml(0, "all:\n  vars: {x: inventory-all, y: inventory-all}\n  children:\n    openstack:\n      vars: {z: inventory-child}\n      hosts:\n        localhost: {h: inventory-host}\n"),
+            yaml(
+                0,
+                "all:\n  vars: {x: inventory-all, w: inventory-all}\n  children:\n    openstack:\n      vars: {z: inventory-child}\n      hosts:\n        localhost: {h: inventory-host}\n",
+            ),
         );
         let all = vars_file(1, group("all"), "x: group_vars-all\nz: group_vars-all\nh: group_vars-all\n");
         let child = vars_file(2, group("openstack"), "x: group_vars-openstack\n");
@@ -427,16 +435,16 @@ mod tests {
         // The inventory file's host vars over any group_vars; host_vars over those.
         assert_eq!(get(&[&inv, &all], "h").as_deref(), Some("inventory-host"));
         assert_eq!(get(&[&inv, &all, &host], "h").as_deref(), Some("host_vars"));
-        assert_eq!(get(&[&inv, &all], "y").as_deref(), Some("inventory-all"));
+        assert_eq!(get(&[&inv, &all], "w").as_deref(), Some("inventory-all"));
     }
 
     #[test]
     fn an_inventory_without_hosts_serves_the_implicit_localhost() {
         let inv = read_inventory(FileId(0), yaml(0, "all:\n  vars: {x: from-all}\n"));
-        let all = vars_file(1, group("all"), "y: group-vars\n");
+        let all = vars_file(1, group("all"), "w: group-vars\n");
         let vars = Context { sources: vec![&inv, &all] }.vars_for(Some("localhost"));
         assert_eq!(vars.get("x").and_then(|v| v.text()).as_deref(), Some("from-all"));
-        assert_eq!(vars.get("y").and_then(|v| v.text()).as_deref(), Some("group-vars"));
+        assert_eq!(vars.get("w").and_then(|v| v.text()).as_deref(), Some("group-vars"));
     }
 
     #[test]
