@@ -88,9 +88,13 @@ fn the_same_unresolved_expression_links_network_subnet_router_ports_and_groups()
     // The router's interface `"{{ os_subnet }}"` is that subnet, so the router is on the network.
     let routers: Vec<_> = site.routers_on(network).map(|r| r.origin.key.value.as_str()).collect();
     assert_eq!(routers, ["Create external router"]);
+    // Every port, the looped control-plane ones too (their names are unknown, their network not).
+    assert_eq!(site.ports.len(), 3);
     for port in &site.ports {
         assert_eq!(site.network(&port.network).map(|n| &n.origin), Some(&network.origin), "{port:?}");
     }
+    let looped = site.ports.iter().find(|p| p.origin.key.value == "Create the Control Plane ports").unwrap();
+    assert!(looped.name.is_unknown());
     // The port's group and the VRRP rule's group are the same security group.
     let api = site.ports.iter().find(|p| p.origin.key.value == "Create the API port").unwrap();
     let group =

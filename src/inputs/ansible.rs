@@ -222,9 +222,15 @@ fn read_task<'a>(out: &mut Out<'_>, task: &'a Node, vars: &mut Vars<'a>, facts: 
     }
     // A block's or task's own `vars` hold for it alone; the facts it sets outlive it.
     let before = facts.set.len();
-    let mut own = task.get("vars").map(|v| {
+    // A loop's variable differs each time round: `item` is unknown by name (see `vars`), a
+    // `loop_control.loop_var` is made so here.
+    let loop_var = task.path(&["loop_control", "loop_var"]).and_then(Node::as_str);
+    let mut own = (task.get("vars").is_some() || loop_var.is_some()).then(|| {
         let mut scoped = vars.clone();
-        set_all(&mut scoped, Some(v));
+        set_all(&mut scoped, task.get("vars"));
+        if let Some(name) = loop_var {
+            scoped.set(name, Value::Unknown);
+        }
         scoped
     });
     let scope = own.as_mut().unwrap_or(vars);
@@ -325,7 +331,7 @@ fn read_module<'a>(out: &mut Out<'_>, task: &'a Node, vars: &Vars<'a>) {
     if !out.keep {
         return;
     }
-    let a = Args { args, vars, scope: out.dir, looped: looped(task) };
+    let a = Args { args, vars, scope: out.dir };
     if a.string("state").value().is_some_and(|s| s == "absent") {
         return;
     }
@@ -490,8 +496,6 @@ struct Args<'a, 'v> {
     vars: &'v Vars<'a>,
     /// The folder whose run the task belongs to: the scope of its symbols.
     scope: &'v Path,
-    /// The task runs in a loop: its unresolved names differ each time, so they are no symbols.
-    looped: bool,
 }
 
 impl Arguments for Args<'_, '_> {
@@ -536,7 +540,7 @@ impl<'a> Args<'a, '_> {
 
     fn symbol_of(&self, node: &'a Node) -> Option<Symbol> {
         match self.vars.value(node) {
-            Value::Partial(text) if !self.looped => Some(Symbol { scope: self.scope.to_path_buf(), text }),
+            Value::Partial(text) => Some(Symbol { scope: self.scope.to_path_buf(), text }),
             _ => None,
         }
     }
@@ -676,5 +680,135 @@ mod server_tests {
         assert!(worker.availability_zone.is_unknown());
         assert_eq!(site.servers_in(Path::new("clusters")).count(), 2);
         assert_eq!(site.servers_in(Path::new("other")).count(), 0);
+    }
+}
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+    use crate::yaml;
+
+    fn root(file: u32, text: &str) -> Node {
+        yaml::parse(FileId(file), text).documents.remove(0).root
+    }
+
+    const INVENTORY: &str = "all:
+  hosts:
+    localhost:
+      os_net: inventory-net
+      os_cidr: 10.0.0.0/16
+      os_type: OVNKubernetes
+";
+
+    /// The networks' and subnets' names (`None`: unknown) a playbook creates with the inventory,
+    /// and `common` as the playbook it may import (as `common.yaml` in its folder).
+    fn names(playbook: &str, common: Option<&str>) -> (Vec<Option<String>>, Site) {
+        let inv = read_inventory(FileId(1), root(1, INVENTORY));
+        let common = common.map(|c| root(2, c));
+        let imports = |p: &Path| common.as_ref().filter(|_| p == Path::new("upi/common.yaml"));
+        let context = Context { sources: vec![&inv] };
+        let play = root(0, playbook);
+        let site = read_run(FileId(0), &play, &context, Path::new("upi"), &imports);
+        let mut out: Vec<Option<String>> = site.networks.iter().map(|n| n.name.value().cloned()).collect();
+        out.extend(site.subnets.iter().map(|s| s.name.value().cloned()));
+        (out, site)
+    }
+
+    #[test]
+    fn an_imported_set_fact_overrides_the_inventory_even_when_unknown() {
+        let common = "- hosts: localhost\n  tasks:\n  - set_fact:\n      os_net: '{{ infraID }}-network'\n";
+        let playbook = "- import_playbook: common.yaml\n- hosts: all\n  tasks:\n  - os_network: {name: '{{ os_net }}'}\n";
+        assert_eq!(names(playbook, Some(common)).0, [None]);
+        // Without the import in the scan, the inventory's value stands.
+        assert_eq!(names(playbook, None).0, [Some("inventory-net".to_owned())]);
+        // An imported playbook's own objects are read from its own file, not again here.
+        let creates = "- hosts: localhost\n  tasks:\n  - os_network: {name: imported}\n";
+        assert_eq!(names(playbook, Some(creates)).0, [Some("inventory-net".to_owned())]);
+    }
+
+    #[test]
+    fn set_fact_with_known_parts_is_known_and_play_vars_beat_the_inventory() {
+        let playbook = "- hosts: localhost
+  vars:
+    os_cidr: 10.1.0.0/16
+  tasks:
+  - ansible.builtin.set_fact:
+      os_net: '{{ os_type }}-net'
+  - openstack.cloud.network: {name: '{{ os_net }}'}
+  - openstack.cloud.subnet: {name: s, network_name: '{{ os_net }}', cidr: '{{ os_cidr }}'}
+";
+        let (names, site) = names(playbook, None);
+        assert_eq!(names[0].as_deref(), Some("OVNKubernetes-net"));
+        assert_eq!(site.subnets[0].cidr.value().map(ToString::to_string).as_deref(), Some("10.1.0.0/16"));
+    }
+
+    #[test]
+    fn a_fact_that_may_not_be_set_is_unknown_and_a_register_hides_a_var() {
+        let playbook = "- hosts: localhost
+  tasks:
+  - set_fact: {os_net: other}
+    when: os_external is defined
+  - openstack.cloud.network: {name: '{{ os_net }}'}
+  - command: openstack network list
+    register: os_cidr
+  - openstack.cloud.subnet: {name: s, network_name: x, cidr: '{{ os_cidr }}'}
+";
+        let (names, site) = names(playbook, None);
+        assert_eq!(names[0], None);
+        assert!(site.subnets[0].cidr.is_unknown());
+    }
+
+    #[test]
+    fn a_false_when_skips_the_task_and_an_undecided_one_keeps_it() {
+        let playbook = "- hosts: localhost
+  tasks:
+  - os_network: {name: kuryr-net}
+    when: os_type == \"Kuryr\"
+  - os_network: {name: ovn-net}
+    when:
+    - os_type != 'Kuryr'
+  - os_network: {name: maybe-net}
+    when: os_external is defined and os_external|length > 0
+";
+        let (names, _) = names(playbook, None);
+        assert_eq!(names, [Some("ovn-net".to_owned()), Some("maybe-net".to_owned())]);
+    }
+
+    #[test]
+    fn block_and_task_vars_hold_inside_them_only() {
+        let playbook = "- hosts: localhost
+  tasks:
+  - block:
+    - os_network: {name: '{{ os_net }}'}
+    - set_fact: {os_cidr: 10.2.0.0/16}
+    vars:
+      os_net: block-net
+  - os_network: {name: '{{ os_net }}'}
+  - os_subnet: {name: s, network_name: x, cidr: '{{ os_cidr }}'}
+";
+        let (names, site) = names(playbook, None);
+        assert_eq!(names[..2], [Some("block-net".to_owned()), Some("inventory-net".to_owned())]);
+        // The fact set inside the block outlives it.
+        assert_eq!(site.subnets[0].cidr.value().map(ToString::to_string).as_deref(), Some("10.2.0.0/16"));
+    }
+
+    #[test]
+    fn names_in_a_loop_are_no_symbols_and_the_same_expression_is_one() {
+        let playbook = "- hosts: localhost
+  tasks:
+  - os_network: {name: '{{ infraID }}-network'}
+  - os_subnet: {name: '{{ item }}', network_name: '{{ infraID }}-network', cidr: 10.0.0.0/24}
+    loop: [a, b]
+  - os_subnet: {name: '{{ infraID }}-{{ net }}', network_name: '{{ infraID }}-net', cidr: 10.0.1.0/24}
+    loop: [a, b]
+    loop_control: {loop_var: net}
+";
+        let (_, mut site) = names(playbook, None);
+        site.index();
+        // The first subnet's network is the network; the second names another (not in the scan).
+        assert!(site.network(&site.subnets[0].network).is_some());
+        assert!(site.network(&site.subnets[1].network).is_none());
+        // Neither looped subnet's name is a symbol.
+        assert!(site.symbols.iter().all(|s| s.kind != Kind::Subnet));
     }
 }
