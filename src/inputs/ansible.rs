@@ -11,8 +11,9 @@
 //! an object's name that is unknown but computed by the same expression as a reference in the
 //! same folder's playbooks is linked to it through a [`Symbol`], never shown as a name.
 //!
-//! `vars_files` are not read: a file the scan holds is taken to set none of the names the scan
-//! can see elsewhere, as one made at install time cannot be seen. Tasks whose `when:` is a plain
+//! `vars_files` are not read: the names they set are taken to be none the scan defines elsewhere
+//! (the UPI's `metadata.json` is made at install time; what it sets, `infraID`, stays unknown).
+//! `include_tasks`/`import_tasks` files and roles are read on their own, as task files. Tasks whose `when:` is a plain
 //! comparison found false are skipped; any other `when:` keeps the task. `state: absent` tasks
 //! delete objects and are skipped. The modules cannot set a router's `ha` or `distributed` flag,
 //! so those stay missing.

@@ -2,7 +2,9 @@
 //! rules are checked against), shaped by `schemas/model.schema.json`.
 //!
 //! A value the manifests leave unknown (templated, unreadable) is left out rather than written as
-//! `null`, so that a custom rule's `minimum` or `enum` cannot fire on it. Every object that comes
+//! `null`, so that a custom rule's `minimum` or `enum` cannot fire on it. Names are the exception:
+//! an object always has a `name`, `null` when unknown, and its label where it is defined (a Heat
+//! key, a Terraform label, an Ansible task's title) is `definedBy`, never the name. Every object that comes
 //! from a manifest carries its `location`; the span of each is kept beside the JSON so that a
 //! schema error deep inside an object is reported at the nearest object that has one.
 
