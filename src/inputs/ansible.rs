@@ -805,6 +805,8 @@ mod run_tests {
     loop_control: {loop_var: net}
 ";
         let (_, mut site) = names(playbook, None);
+        // Found by a scan of the symbols before the Site is indexed, and by its table after.
+        assert!(site.network(&site.subnets[0].network).is_some());
         site.index();
         // The first subnet's network is the network; the second names another (not in the scan).
         assert!(site.network(&site.subnets[0].network).is_some());

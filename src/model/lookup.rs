@@ -126,6 +126,20 @@ resources:
         assert!(site.network(&named("late")).is_some());
     }
 
+    #[test]
+    fn a_resource_key_is_a_label_never_a_name() {
+        let mut site = site(
+            0,
+            "heat_template_version: 2018-08-31\nresources:\n  cp_net:\n    type: OS::Neutron::Net\n    properties: {}\n",
+        );
+        site.index();
+        let net = &site.networks[0];
+        assert!(net.name.value().is_none());
+        assert_eq!(net.display_name(), "(unresolved name, defined by \"cp_net\")");
+        assert!(site.network_named("cp_net").is_none());
+        assert!(site.network(&named("cp_net")).is_none());
+    }
+
     fn site_with_net(file: u32) -> Site {
         site(
             file,
