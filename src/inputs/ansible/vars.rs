@@ -17,9 +17,9 @@ use crate::yaml::{Node, NodeKind, is_templated};
 const MAX_DEPTH: usize = 16;
 /// The longest string a template may build; beyond it the value is unknown (a template bomb).
 const MAX_LEN: usize = 4096;
-/// How many template parts one scope expands in all: variables that each use another twice
-/// would otherwise cost 2^depth expansions. Real inventories use a few hundred.
-const MAX_STEPS: usize = 100_000;
+/// How many template parts one value may take to expand: variables that each use another twice
+/// would otherwise cost 2^depth expansions. Real values take a handful.
+const MAX_STEPS: usize = 10_000;
 
 /// A variable's value.
 #[derive(Clone, Debug)]
@@ -91,7 +91,7 @@ pub enum Entry<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct Vars<'a> {
     entries: HashMap<String, Entry<'a>>,
-    /// Template parts expanded so far (see [`MAX_STEPS`]).
+    /// Template parts expanded for the value being worked out (see [`MAX_STEPS`]).
     steps: std::cell::Cell<usize>,
 }
 
@@ -110,6 +110,7 @@ impl<'a> Vars<'a> {
 
     /// The value of a variable; `None` when no definition of it is in scope.
     pub fn get(&self, name: &str) -> Option<Value<'a>> {
+        self.steps.set(0);
         self.lookup(name, 0)
     }
 
@@ -122,6 +123,7 @@ impl<'a> Vars<'a> {
 
     /// A node's value: a templated string is expanded, anything else is itself.
     pub fn value(&self, node: &'a Node) -> Value<'a> {
+        self.steps.set(0);
         self.node(node, 0)
     }
 
@@ -133,7 +135,7 @@ impl<'a> Vars<'a> {
     }
 
     /// A templated string with its `{{ … }}` parts substituted.
-    pub fn expand(&self, text: &str, depth: usize) -> Value<'a> {
+    fn expand(&self, text: &str, depth: usize) -> Value<'a> {
         if depth > MAX_DEPTH || text.contains("{%") || text.contains("{#") {
             return Value::Unknown;
         }
@@ -236,5 +238,21 @@ mod tests {
         // A cycle is cut by the depth bound: unknown, not a hang.
         assert!(matches!(vars.get("loop_a"), Some(Value::Unknown)));
         assert!(vars.get("undefined").is_none());
+    }
+
+    #[test]
+    fn a_template_bomb_is_unknown_and_does_not_spend_the_next_values_budget() {
+        let mut text = String::from("v0: x\n");
+        for i in 1..=16 {
+            text.push_str(&format!("v{i}: '{{{{ v{p} }}}}{{{{ v{p} }}}}'\n", p = i - 1));
+        }
+        text.push_str("plain: '{{ v0 }}-ok'\n");
+        let bomb = node(&text);
+        let mut vars = Vars::default();
+        for (k, v) in bomb.as_map().unwrap_or_default() {
+            vars.set_raw(k.as_str().unwrap_or_default(), v);
+        }
+        assert!(matches!(vars.get("v16"), Some(Value::Unknown)));
+        assert_eq!(vars.get("plain").and_then(|v| v.text()).as_deref(), Some("x-ok"));
     }
 }
