@@ -307,13 +307,17 @@ fn condition(when: Option<&Node>, vars: &Vars<'_>) -> Option<bool> {
         };
         Some((side(left)? == side(right)?) == equal)
     };
-    let texts: Vec<Option<&str>> = match &when.kind {
-        NodeKind::Seq(items) => items.iter().map(Node::as_str).collect(),
-        _ => vec![when.as_str()],
+    let items: Vec<&Node> = match &when.kind {
+        NodeKind::Seq(items) => items.iter().collect(),
+        _ => vec![when],
     };
     let mut all = Some(true);
-    for text in texts {
-        match text.and_then(one) {
+    for item in items {
+        let holds = match &item.kind {
+            NodeKind::Bool(b) => Some(*b),
+            _ => item.as_str().and_then(one),
+        };
+        match holds {
             Some(false) => return Some(false),
             Some(true) => {}
             None => all = None,
@@ -770,6 +774,8 @@ mod run_tests {
     - os_type != 'Kuryr'
   - os_network: {name: maybe-net}
     when: os_external is defined and os_external|length > 0
+  - os_network: {name: never-net}
+    when: false
 ";
         let (names, _) = names(playbook, None);
         assert_eq!(names, [Some("ovn-net".to_owned()), Some("maybe-net".to_owned())]);
