@@ -165,6 +165,8 @@ fn read_plays<'a>(
     facts: &mut Facts<'a>,
     depth: usize,
 ) {
+    // A task file's tasks share one scope (worked out once: its hosts are not known).
+    let mut task_file: Option<Vars<'a>> = None;
     for item in root.as_seq().unwrap_or_default() {
         let import = ["import_playbook", "ansible.builtin.import_playbook"].iter().find_map(|k| item.get(k));
         if let Some(name) = import.and_then(Node::as_str).filter(|n| !crate::yaml::is_templated(n)) {
@@ -191,12 +193,14 @@ fn read_plays<'a>(
                 }
             }
         } else {
-            // A task file: which hosts it runs on is not known.
-            let mut vars = context.vars_for(None);
-            for (name, value) in &facts.set {
-                vars.set(name, value.clone());
-            }
-            read_task(out, item, &mut vars, facts);
+            let vars = task_file.get_or_insert_with(|| {
+                let mut vars = context.vars_for(None);
+                for (name, value) in &facts.set {
+                    vars.set(name, value.clone());
+                }
+                vars
+            });
+            read_task(out, item, vars, facts);
         }
     }
 }
