@@ -657,7 +657,7 @@ fn stage_times(dir: &Path) -> Result<Stages> {
     lap("discover (walk)", &mut out);
     let loaded = loader::load(&discovered);
     lap("load (read + parse + classify)", &mut out);
-    let model = model::build(loaded.inputs);
+    let model = model::build(loaded.inputs, model::Installer::default());
     lap("model::build (group + layout)", &mut out);
     let inferences: Vec<_> =
         model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::inputs::lb::ProxyKind;
+use crate::inputs::lb::{Proxy, ProxyKind};
 use crate::inputs::{Field, InstallConfig};
 use crate::model::Cluster;
 use crate::model::l2::Reach;
@@ -409,8 +409,32 @@ fn network_signals(cluster: &Cluster, site: &Site, out: &mut Vec<Evidence>) {
 /// Who runs the load balancer and who creates the machines: self-run HAProxy with keepalived
 /// (architecture 4), an appliance such as F5 BIG-IP configured from Ansible, and Nova servers
 /// created by Ansible playbooks (UPI, architecture 3).
+///
+/// A load balancer found beside the cluster is its own only when the install-config says
+/// `loadBalancer.type: UserManaged` or the balancer's backends are the cluster's machines;
+/// otherwise (an IPI cluster's folder also holding some bastion's haproxy.cfg) it is listed as
+/// unrelated context and weighs nothing.
 fn load_balancer_signals(cluster: &Cluster, site: &Site, clusters: &[Cluster], out: &mut Vec<Evidence>) {
-    let proxies = site.proxies_for(cluster, clusters);
+    let user_managed = cluster.install_config.as_ref().is_some_and(InstallConfig::user_managed_lb);
+    let (proxies, unrelated): (Vec<&Proxy>, Vec<&Proxy>) = site
+        .proxies_for(cluster, clusters)
+        .into_iter()
+        .partition(|p| user_managed || backs_onto_machines(p, cluster, site));
+    for proxy in unrelated {
+        let Some(frontend) = proxy.frontends.first() else { continue };
+        let what = match proxy.kind {
+            ProxyKind::Haproxy => "HAProxy configuration",
+            ProxyKind::BigIp => "F5 BIG-IP configuration",
+        };
+        out.push(Evidence {
+            message: format!(
+                "{what} beside the cluster, not counted: the install-config does not say \
+                 `loadBalancer.type: UserManaged` and its backends are not the cluster's machines (unrelated context)"
+            ),
+            span: frontend.name.span,
+            supports: Vec::new(),
+        });
+    }
     if let Some(haproxy) = proxies.iter().find(|p| p.kind == ProxyKind::Haproxy)
         && let Some(frontend) = haproxy.frontends.first()
     {
@@ -463,4 +487,35 @@ fn load_balancer_signals(cluster: &Cluster, site: &Site, clusters: &[Cluster], o
             supports: vec![(A4, 1)],
         });
     }
+}
+
+/// Whether every backend server of a load balancer is one of the cluster's machines: named after
+/// the cluster (`<name>-…`, `<infraID>-…`) or after one of its Machines or playbook-made servers,
+/// or addressed inside a subnet of a network the cluster is attached to.
+fn backs_onto_machines(proxy: &Proxy, cluster: &Cluster, site: &Site) -> bool {
+    let mut names: Vec<&str> =
+        cluster.machines.iter().filter_map(|m| m.name.value()).map(String::as_str).collect();
+    names.extend(site.servers_in(&cluster.root).filter_map(|s| s.name.value()).map(String::as_str));
+    let prefixes: Vec<String> = [Some(cluster.name.as_str()), cluster.infra_id.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{p}-"))
+        .collect();
+    let attached: Vec<&crate::model::site::Network> =
+        site.attachments(cluster).into_iter().map(|a| a.network).collect();
+    let is_machine = |server: &crate::inputs::lb::Server| {
+        let host = server.address.value().map(|a| a.split('.').next().unwrap_or(a));
+        let named = [Some(server.name.value.as_str()), host]
+            .into_iter()
+            .flatten()
+            .any(|n| names.contains(&n) || prefixes.iter().any(|p| n.starts_with(p.as_str())));
+        let on_network = server
+            .ip()
+            .and_then(|ip| site.network_of_address(ip))
+            .is_some_and(|n| attached.iter().any(|a| a.origin == n.origin));
+        named || on_network
+    };
+    let mut servers = proxy.backends.iter().flat_map(|b| &b.servers).peekable();
+    servers.peek().is_some() && servers.all(is_machine)
 }

@@ -567,7 +567,7 @@ fn changed_files(list: Option<&std::path::Path>) -> Result<Vec<String>, Error> {
 fn infer(args: InferArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     // Inference needs no rules: run none, so that only the model is built.
     let ignore = rules::ALL.iter().map(|r| r.code().to_owned()).collect();
-    let settings = Settings { ignore, ..Settings::default() };
+    let settings = Settings { ignore, ..model_settings(&args.paths)? };
     let report = lint_paths(&args.paths, &settings)?;
     if let ListFormat::Json = args.format {
         serde_json::to_writer_pretty(&mut *out, &report.clusters).map_err(std::io::Error::from)?;
@@ -878,7 +878,7 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> Result<ExitStatus, Erro
         lose.push(zones);
     }
     let options = crate::simulate::Options { lose, worker_share: args.worker_share };
-    let sim = crate::simulate_paths(&args.paths, &Settings::default(), &options)?;
+    let sim = crate::simulate_paths(&args.paths, &model_settings(&args.paths)?, &options)?;
     match args.format {
         SimulateFormat::Human => {
             let color = match args.color {
@@ -896,8 +896,22 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> Result<ExitStatus, Erro
     Ok(if sim.any_down() { ExitStatus::Findings } else { ExitStatus::Clean })
 }
 
+/// What shapes the model in the nearest configuration (excludes, the file size limit,
+/// `openshift-version`), so that `model`, `infer` and `simulate` read the clusters `check` reads.
+fn model_settings(paths: &[PathBuf]) -> Result<Settings, Error> {
+    let mut settings = Settings::default();
+    if let Some(path) = config::find(paths.first().map_or(std::path::Path::new("."), PathBuf::as_path)) {
+        let mut configured = Settings::default();
+        configured.apply(&Config::load(&path)?);
+        settings.exclude = configured.exclude;
+        settings.max_file_size = configured.max_file_size;
+        settings.params = configured.params;
+    }
+    Ok(settings)
+}
+
 fn model(args: &ModelArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let json = crate::model_json(&args.paths, &Settings::default())?;
+    let json = crate::model_json(&args.paths, &model_settings(&args.paths)?)?;
     serde_json::to_writer_pretty(&mut *out, &json).map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(ExitStatus::Clean)

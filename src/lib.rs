@@ -306,7 +306,8 @@ fn analyse(
         }
     }
     notices.sort_by(|a, b| a.notice.file.cmp(&b.notice.file));
-    let model = model::build(std::mem::take(&mut loaded.inputs));
+    let installer = model::Installer::of_version(settings.params.openshift_version);
+    let model = model::build(std::mem::take(&mut loaded.inputs), installer);
     let inferences =
         model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
     Ok(Analysis { loaded, model, inferences, notices })

@@ -22,7 +22,7 @@ fn tree() -> PathBuf {
 
 fn model() -> Model {
     let files = discover(&[tree()], &Excludes::default(), false).unwrap();
-    build(stretchlint::loader::load(&files).inputs)
+    build(stretchlint::loader::load(&files).inputs, stretchlint::model::Installer::default())
 }
 
 #[test]
@@ -101,6 +101,17 @@ fn the_same_unresolved_expression_links_network_subnet_router_ports_and_groups()
         api.security_groups.as_ref().and_then(|g| g.value.first()).and_then(|g| site.security_group(g));
     let group = group.unwrap();
     assert_eq!(site.rules_of(group).count(), 1);
+}
+
+#[test]
+fn the_cluster_attaches_to_the_network_whose_name_is_unknown() {
+    // The installer's default API VIP (host 5 of 10.0.0.0/16) lies in the subnet read from the
+    // host vars, whose network is linked by symbol: the chain holds without `infraID`.
+    let model = model();
+    let cluster = model.clusters.first().unwrap();
+    let attached = model.site.control_plane_attachment(cluster).unwrap();
+    assert_eq!(attached.network.origin.key.value, "Create the cluster network");
+    assert!(attached.network.name.value().is_none());
 }
 
 #[test]

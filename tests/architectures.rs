@@ -100,3 +100,40 @@ fn secrets_never_reach_the_output() {
         }
     }
 }
+
+/// An haproxy.cfg for some bastion in front of other hosts, kept beside an IPI cluster with
+/// floating IPs.
+const BASTION_HAPROXY: &str = "\
+frontend apps
+    bind 192.0.2.80:80
+    default_backend web
+backend web
+    server web-0 192.0.2.10:8080 check
+    server web-1 192.0.2.11:8080 check
+";
+
+#[test]
+fn a_load_balancer_beside_an_ipi_cluster_that_is_not_its_own_changes_nothing() {
+    let dir = common::TempDir::new("arch-unrelated-haproxy");
+    let tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/architectures/ipi-overlay-fip");
+    common::copy_tree(&tree, &dir.0);
+    dir.write("bastion/haproxy.cfg", BASTION_HAPROXY);
+    let report = lint_paths(std::slice::from_ref(&dir.0), &Settings::default()).expect("tree lints");
+    let arch = &report.clusters[0].architecture;
+    assert_eq!(arch.id, "ipi-overlay-fip");
+    assert_eq!(arch.confidence, Confidence::High);
+    assert!(
+        arch.evidence.iter().any(|e| e.message.contains("not counted") && e.file.ends_with("haproxy.cfg")),
+        "{:#?}",
+        arch.evidence
+    );
+    // The same file with the cluster's masters as backends is the cluster's load balancer.
+    let name = &report.clusters[0].name;
+    dir.write(
+        "bastion/haproxy.cfg",
+        BASTION_HAPROXY.replace("server web-", &format!("server {name}-master-")),
+    );
+    let report = lint_paths(std::slice::from_ref(&dir.0), &Settings::default()).expect("tree lints");
+    let arch = &report.clusters[0].architecture;
+    assert!(arch.evidence.iter().any(|e| e.message.starts_with("self-run HAProxy")), "{:#?}", arch.evidence);
+}

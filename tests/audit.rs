@@ -391,3 +391,21 @@ fn merge_counts_again_and_refuses_shards_whose_claims_do_not_hold() {
         "{out}"
     );
 }
+
+#[test]
+fn day_two_manifests_alone_are_no_cluster_in_the_totals() {
+    let tmp = TempDir::new("audit-day-two");
+    let repo = tmp.0.join("repo");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&root.join(EXAMPLE_TREES[0]), &repo.join("clusters/c0"));
+    tmp.write(
+        "repo/day2/ingress.yaml",
+        "apiVersion: operator.openshift.io/v1\nkind: IngressController\nmetadata:\n  name: default\n  \
+         namespace: openshift-ingress-operator\nspec:\n  replicas: 3\n",
+    );
+    let json: Value = serde_json::from_str(&run(&["audit", "repo", "--format", "json"], &tmp.0)).unwrap();
+    assert_eq!(json["totals"]["clusters"], 1, "{}", json["totals"]);
+    assert_eq!(json["repos"][0]["clusters"].as_array().map(Vec::len), Some(1));
+    let markdown = run(&["audit", "repo", "--format", "markdown"], &tmp.0);
+    assert!(markdown.contains("**1 clusters**"), "{markdown}");
+}

@@ -85,3 +85,72 @@ fn unknown_values_are_left_out_not_null() {
         assert!(zone.get("workers").is_none(), "{zone}");
     }
 }
+
+const INGRESS_CONTROLLER: &str = "\
+apiVersion: operator.openshift.io/v1
+kind: IngressController
+metadata:
+  name: default
+  namespace: openshift-ingress-operator
+spec:
+  replicas: 3
+";
+
+const NETWORK_OPERATOR: &str = "\
+apiVersion: operator.openshift.io/v1
+kind: Network
+metadata:
+  name: cluster
+spec:
+  defaultNetwork:
+    type: OVNKubernetes
+    ovnKubernetesConfig:
+      mtu: 1350
+";
+
+const MACHINE_SET: &str = "\
+apiVersion: machine.openshift.io/v1beta1
+kind: MachineSet
+metadata:
+  name: ocp9-x7k2p-worker-az1
+  namespace: openshift-machine-api
+  labels:
+    machine.openshift.io/cluster-api-cluster: ocp9-x7k2p
+spec:
+  replicas: 1
+  template:
+    spec:
+      providerSpec:
+        value:
+          apiVersion: machine.openshift.io/v1alpha1
+          kind: OpenstackProviderSpec
+          availabilityZone: az1
+          flavor: m1.large
+";
+
+#[test]
+fn lone_day_two_manifests_are_context_not_clusters() {
+    let dir = TempDir::new("model-day-two");
+    dir.write("day2/ingress.yaml", INGRESS_CONTROLLER);
+    dir.write("day2/network.yaml", NETWORK_OPERATOR);
+    let model = model_json(std::slice::from_ref(&dir.0), &Settings::default()).unwrap();
+    assert_valid(&model, "day-2 manifests");
+    assert_eq!(model["clusters"].as_array().map(Vec::len), Some(0), "{model}");
+    let kinds: Vec<&str> =
+        model["context"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["IngressController", "Network operator configuration"]);
+}
+
+#[test]
+fn day_two_manifests_beside_machine_sets_join_their_cluster() {
+    // The installer's output: `openshift/` holds the MachineSets, `manifests/` the operator configs.
+    let dir = TempDir::new("model-day-two-siblings");
+    dir.write("ocp9/openshift/99_worker-machineset-0.yaml", MACHINE_SET);
+    dir.write("ocp9/manifests/cluster-ingress-default-ingresscontroller.yaml", INGRESS_CONTROLLER);
+    let model = model_json(std::slice::from_ref(&dir.0), &Settings::default()).unwrap();
+    assert_valid(&model, "installer output");
+    let clusters = model["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 1, "{model}");
+    assert_eq!(clusters[0]["files"].as_array().map(Vec::len), Some(2), "{model}");
+    assert_eq!(model["context"].as_array().map(Vec::len), Some(0));
+}

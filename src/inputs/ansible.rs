@@ -447,6 +447,7 @@ fn read_module<'a>(out: &mut Out<'_>, task: &'a Node, vars: &Vars<'a>) {
                 .items("allowed_address_pairs")
                 .map(|p| Args { args: p, ..a }.string("ip_address"))
                 .collect();
+            symbolic(Kind::Port, out);
             out.site.ports.push(Port {
                 name: a.string("name"),
                 network: a.reference("network").unwrap_or_else(unknown),

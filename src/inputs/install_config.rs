@@ -42,6 +42,27 @@ pub struct PoolPlatform {
     pub root_volume: Option<RootVolume>,
     pub server_group_policy: Field<String>,
     pub additional_network_ids: Field<Vec<Sp<String>>>,
+    /// `failureDomains`, the OpenShift 4.13 Tech Preview spelling of a pool's AZs (DOMAIN.md §A.3).
+    pub failure_domains: Option<PoolFailureDomains>,
+}
+
+/// A pool's `failureDomains` list, which only the 4.13 installer reads: later ones drop it.
+#[derive(Clone, Debug)]
+pub struct PoolFailureDomains {
+    /// Span of the `failureDomains` key.
+    pub key: Span,
+    pub domains: Field<Vec<PoolFailureDomain>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PoolFailureDomain {
+    pub span: Span,
+    /// `computeAvailabilityZone`: the Nova AZ.
+    pub compute_az: Field<String>,
+    /// `storageAvailabilityZone`: the Cinder AZ of the root volume.
+    pub storage_az: Field<String>,
+    /// `portTargets`; the one with `id: control-plane` replaces the primary network.
+    pub port_targets: Vec<(Field<String>, PortTarget)>,
 }
 
 #[derive(Clone, Debug)]
@@ -133,10 +154,62 @@ impl InstallConfig {
                 .any(|p| p.own.root_volume.as_ref().is_some_and(|rv| rv.types.is_present()))
     }
 
+    /// The API and ingress VIPs the installer derives when none is written: hosts 5 and 7 of the
+    /// first `machineNetwork` (10.0.0.0/16 when none is given), except under a user-managed load
+    /// balancer, with the span of what they were derived from. `None` when a VIP is written or
+    /// what they derive from is templated. Source: openshift/installer
+    /// pkg/types/openstack/defaults/platform.go@072eb5b5 (`SetPlatformDefaults`) and
+    /// pkg/types/defaults/installconfig.go@0bbdbc3c (`defaultMachineCIDR`).
+    pub fn default_vips(&self) -> Option<DefaultVips> {
+        let os = &self.openstack;
+        let unset = |f: &Field<Vec<Sp<IpAddr>>>| match f {
+            Field::Missing => true,
+            Field::Known(v) => v.value.is_empty(),
+            Field::Unknown(_) => false,
+        };
+        if !unset(&os.api_vips) && !unset(&os.ingress_vips)
+            || self.user_managed_lb()
+            || self.lb_type_unknown()
+        {
+            return None;
+        }
+        let (network, span) = match &self.networking.machine_network {
+            Field::Known(list) => list.value.first().map(|n| (n.value, n.span))?,
+            Field::Unknown(_) => return None,
+            Field::Missing => (IpNet::V4(default_machine_network()?), os.span?),
+        };
+        let api = unset(&os.api_vips).then(|| nth_host(network, 5)).flatten();
+        let ingress = unset(&os.ingress_vips).then(|| nth_host(network, 7)).flatten();
+        Some(DefaultVips { api, ingress, span })
+    }
+
     /// All pools, control plane first.
     pub fn pools(&self) -> impl Iterator<Item = &MachinePool> {
         self.control_plane.iter().chain(&self.compute)
     }
+}
+
+/// The installer's `defaultMachineCIDR`, 10.0.0.0/16.
+fn default_machine_network() -> Option<ipnet::Ipv4Net> {
+    ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(10, 0, 0, 0), 16).ok()
+}
+
+/// VIPs the installer fills in, and the span of the `machineNetwork` entry (or of
+/// `platform.openstack`) they come from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DefaultVips {
+    pub api: Option<IpAddr>,
+    pub ingress: Option<IpAddr>,
+    pub span: Span,
+}
+
+/// `cidr.Host(network, n)`: the network address plus `n`, when the network holds it.
+fn nth_host(network: IpNet, n: u8) -> Option<IpAddr> {
+    let host = match network.network() {
+        IpAddr::V4(a) => IpAddr::V4(u32::from(a).checked_add(u32::from(n))?.into()),
+        IpAddr::V6(a) => IpAddr::V6(u128::from(a).checked_add(u128::from(n))?.into()),
+    };
+    network.contains(&host).then_some(host)
 }
 
 /// Reads an install-config document (already classified as one).
@@ -268,7 +341,33 @@ pub fn read_pool_platform(node: Option<&Node>) -> PoolPlatform {
         root_volume,
         server_group_policy: field::string(node.get("serverGroupPolicy")),
         additional_network_ids: field::strings(node.get("additionalNetworkIDs")),
+        failure_domains: node
+            .entry("failureDomains")
+            .map(|(k, list)| PoolFailureDomains { key: k.span, domains: read_failure_domains(list) }),
     }
+}
+
+fn read_failure_domains(list: &Node) -> Field<Vec<PoolFailureDomain>> {
+    if list.is_null() {
+        return Field::Known(Sp::new(Vec::new(), list.span));
+    }
+    let Some(items) = list.as_seq() else { return Field::Unknown(list.span) };
+    let domains = items
+        .iter()
+        .map(|fd| PoolFailureDomain {
+            span: fd.span,
+            compute_az: field::string(fd.get("computeAvailabilityZone")),
+            storage_az: field::string(fd.get("storageAvailabilityZone")),
+            port_targets: fd
+                .get("portTargets")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .map(|t| (field::string(t.get("id")), read_port_target(t)))
+                .collect(),
+        })
+        .collect();
+    Field::Known(Sp::new(domains, list.span))
 }
 
 /// `MachinePool.Set()`: the pool's non-empty values override the defaults, field by field.
@@ -290,5 +389,6 @@ fn merge(defaults: &PoolPlatform, own: &PoolPlatform) -> PoolPlatform {
         root_volume,
         server_group_policy: own.server_group_policy.or(&defaults.server_group_policy),
         additional_network_ids: own.additional_network_ids.or_list(&defaults.additional_network_ids),
+        failure_domains: own.failure_domains.clone().or_else(|| defaults.failure_domains.clone()),
     }
 }

@@ -50,12 +50,15 @@ pub fn export(model: &Model, inferences: &[Inference], sources: &SourceDb) -> Ex
     let networks = w.networks(model);
     let l2_domains = w.l2_domains(model);
     let routers = w.routers(model);
+    let context: Vec<Value> =
+        model.context.iter().map(|c| json!({ "file": sources.display(c.file), "kind": c.kind })).collect();
     let mut json = json!({
         "version": 1,
         "clusters": clusters,
         "networks": networks,
         "l2Domains": l2_domains,
         "routers": routers,
+        "context": context,
     });
     // Names and values read from a secret (a Heat parameter's default) are masked.
     sources.scrubber().scrub_json(&mut json);

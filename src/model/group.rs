@@ -6,14 +6,18 @@
 //! 3. Any other object joins the install-config whose folder is nearest above it (the installer's
 //!    `openshift/` manifests sit below `install-config.yaml`).
 //! 4. What is left is grouped by infraID label, else by folder.
+//! 5. A day-2 manifest (Network operator config, IngressController, etcd operator) with no
+//!    install-config above it joins the Machine API objects of its folder or of a sibling folder
+//!    (the installer writes `manifests/` beside `openshift/`); alone it is context, not a cluster:
+//!    nothing in it says which cluster it configures or where its machines run.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::{Cluster, Located};
+use super::{Cluster, Context, Located};
 use crate::inputs::{Field, Input};
 
-pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
+pub(super) fn group(inputs: Vec<Located>) -> (Vec<Cluster>, Vec<Context>) {
     let (configs, objects): (Vec<_>, Vec<_>) =
         inputs.into_iter().partition(|l| matches!(l.input, Input::InstallConfig(_)));
     let mut clusters: Vec<Cluster> = configs
@@ -41,8 +45,15 @@ pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
     }
     let mut by_infra: HashMap<String, usize> = HashMap::new();
     let mut by_folder: HashMap<PathBuf, usize> = HashMap::new();
-    for object in objects {
+    // Clusters made of Machine API objects alone, by their folder's parent (rule 5).
+    let mut by_parent: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    let mut context = Vec::new();
+    // Machine API objects first, so that day-2 manifests find the clusters they make.
+    let (machine_api, day_two): (Vec<_>, Vec<_>) =
+        objects.into_iter().partition(|o| context_kind(&o.input).is_none());
+    for object in machine_api.into_iter().chain(day_two) {
         let infra = infra_id(&object.input);
+        let day_two = context_kind(&object.input);
         let target = infra
             .as_deref()
             .and_then(|id| {
@@ -57,7 +68,12 @@ pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
                 // Clusters without an install-config: one per infraID, else one per folder.
                 Some(id) => by_infra.get(id).copied(),
                 None => by_folder.get(&object.dir).copied(),
-            });
+            })
+            .or_else(|| day_two.and_then(|_| beside_machines(&clusters, &by_parent, &object.dir)));
+        if let (None, Some((file, kind))) = (target, day_two) {
+            context.push(Context { file, kind });
+            continue;
+        }
         let index = target.unwrap_or_else(|| {
             clusters.push(Cluster {
                 name: infra.as_deref().map_or_else(|| folder_name(&object.dir), name_from_infra_id),
@@ -66,6 +82,9 @@ pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
                 ..Cluster::default()
             });
             let i = clusters.len() - 1;
+            if let Some(parent) = object.dir.parent() {
+                by_parent.entry(parent.to_path_buf()).or_default().push(i);
+            }
             match &infra {
                 Some(id) => by_infra.insert(id.clone(), i),
                 None => by_folder.insert(object.dir.clone(), i),
@@ -79,7 +98,36 @@ pub(super) fn group(inputs: Vec<Located>) -> Vec<Cluster> {
             attach(cluster, object.input);
         }
     }
-    clusters
+    (clusters, context)
+}
+
+/// What a day-2 manifest configures, and its file; `None` for the objects that make a cluster.
+fn context_kind(input: &Input) -> Option<(crate::source::FileId, &'static str)> {
+    match input {
+        Input::NetworkOperator(n) => Some((n.file, "Network operator configuration")),
+        Input::IngressController(i) => Some((i.file, "IngressController")),
+        Input::Etcd(e) => Some((e.file, "etcd operator configuration")),
+        _ => None,
+    }
+}
+
+/// The one cluster of Machine API objects in `dir` or in a sibling folder of it, when there is
+/// exactly one there.
+fn beside_machines(
+    clusters: &[Cluster],
+    by_parent: &HashMap<PathBuf, Vec<usize>>,
+    dir: &Path,
+) -> Option<usize> {
+    let near = by_parent.get(dir.parent()?)?;
+    let same = near.iter().copied().filter(|&i| clusters.get(i).is_some_and(|c| c.root == dir));
+    single(same).or_else(|| single(near.iter().copied()))
+}
+
+fn single(mut items: impl Iterator<Item = usize>) -> Option<usize> {
+    match (items.next(), items.next()) {
+        (Some(i), None) => Some(i),
+        _ => None,
+    }
 }
 
 /// Among `candidates` (in order), the one whose root is the nearest ancestor of `dir`.

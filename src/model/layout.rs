@@ -73,17 +73,31 @@ impl Layout {
     }
 }
 
-pub(super) fn derive(cluster: &Cluster) -> Layout {
-    let (mut control_plane, control_plane_origin) = control_plane(cluster);
+/// Which installer lays the cluster out, where releases differ.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Installer {
+    /// Whether pools' `failureDomains` place the machines: only the 4.13 installer reads them
+    /// (a Tech Preview); the others drop the field.
+    pub reads_pool_failure_domains: bool,
+}
+
+impl Installer {
+    pub fn of_version(version: Option<(u32, u32)>) -> Self {
+        Installer { reads_pool_failure_domains: version == Some((4, 13)) }
+    }
+}
+
+pub(super) fn derive(cluster: &Cluster, installer: Installer) -> Layout {
+    let (mut control_plane, control_plane_origin) = control_plane(cluster, installer);
     let (mut workers, workers_origin) = workers(cluster);
     if cluster.machines.iter().any(|m| m.role.is_unknown()) {
         // A templated role could make any object a master or a worker.
         (control_plane, workers) = (None, None);
     }
-    Layout { zones: zones(cluster), control_plane, control_plane_origin, workers, workers_origin }
+    Layout { zones: zones(cluster, installer), control_plane, control_plane_origin, workers, workers_origin }
 }
 
-fn zones(cluster: &Cluster) -> Vec<Sp<String>> {
+fn zones(cluster: &Cluster, installer: Installer) -> Vec<Sp<String>> {
     let mut out: Vec<Sp<String>> = Vec::new();
     let mut add = |f: &Field<String>| {
         if let Field::Known(z) = f
@@ -97,6 +111,9 @@ fn zones(cluster: &Cluster) -> Vec<Sp<String>> {
         for pool in ic.pools() {
             for z in pool.effective.zones.items() {
                 add(&Field::Known(z.clone()));
+            }
+            for fd in pool_failure_domains(pool).filter(|_| installer.reads_pool_failure_domains) {
+                add(&fd.compute_az);
             }
         }
     }
@@ -119,7 +136,7 @@ fn zone_of(f: &Field<String>, fallback: Span) -> Option<(String, Span)> {
     }
 }
 
-fn control_plane(cluster: &Cluster) -> (Option<Vec<Member>>, Origin) {
+fn control_plane(cluster: &Cluster, installer: Installer) -> (Option<Vec<Member>>, Origin) {
     let masters: Vec<_> =
         cluster.machines.iter().filter(|m| m.kind == MachineKind::Machine && m.is_master()).collect();
     if !masters.is_empty() {
@@ -167,7 +184,16 @@ fn control_plane(cluster: &Cluster) -> (Option<Vec<Member>>, Origin) {
             Field::Missing => DEFAULT_REPLICAS,
             Field::Unknown(_) => return None,
         };
-        let domains = failure_domains(pool)?;
+        let domains = match &pool.effective.failure_domains {
+            Some(fds) if installer.reads_pool_failure_domains => match &fds.domains {
+                Field::Known(d) if !d.value.is_empty() => {
+                    d.value.iter().map(|fd| zone_of(&fd.compute_az, fd.span)).collect::<Option<Vec<_>>>()?
+                }
+                Field::Unknown(_) => return None,
+                Field::Known(_) | Field::Missing => failure_domains(pool)?,
+            },
+            _ => failure_domains(pool)?,
+        };
         (0..n.max(0))
             .map(|i| {
                 let (zone, span) = domains
@@ -179,6 +205,13 @@ fn control_plane(cluster: &Cluster) -> (Option<Vec<Member>>, Origin) {
             .collect()
     });
     (members, Origin::InstallConfig)
+}
+
+/// The 4.13 Tech Preview `failureDomains` entries of a pool, when they are known.
+fn pool_failure_domains(
+    pool: &MachinePool,
+) -> impl Iterator<Item = &crate::inputs::install_config::PoolFailureDomain> {
+    pool.effective.failure_domains.iter().flat_map(|fds| fds.domains.value()).flatten()
 }
 
 /// The installer's `failureDomainsFromSpec`: as many domains as the longest of `zones`,

@@ -79,6 +79,7 @@ pub(super) struct Lookup {
     pub segments: Table,
     pub security_groups: Table,
     pub routers: Table,
+    pub ports: Table,
 }
 
 #[cfg(test)]

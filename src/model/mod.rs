@@ -19,13 +19,24 @@ use crate::inputs::{
 };
 use crate::source::FileId;
 
-pub use layout::{Layout, Member, Origin, WorkerGroup, az_display, per_az_text, tally};
+pub use layout::{Installer, Layout, Member, Origin, WorkerGroup, az_display, per_az_text, tally};
 
 #[derive(Debug, Default)]
 pub struct Model {
     pub clusters: Vec<Cluster>,
     /// The network under the clusters, from every network manifest of the scan.
     pub site: site::Site,
+    /// Day-2 manifests that belong to no cluster of the scan.
+    pub context: Vec<Context>,
+}
+
+/// A day-2 manifest (an IngressController, the Network operator configuration, …) with no
+/// install-config or Machine API object to tie it to a cluster: context, not a cluster.
+#[derive(Clone, Copy, Debug)]
+pub struct Context {
+    pub file: FileId,
+    /// What it configures, for messages.
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Default)]
@@ -44,6 +55,8 @@ pub struct Cluster {
     pub etcd: Vec<Etcd>,
     pub files: Vec<FileId>,
     pub layout: Layout,
+    /// The installer release that lays the cluster out, where releases differ.
+    pub installer: Installer,
 }
 
 impl Cluster {
@@ -154,8 +167,8 @@ fn lexical(path: &std::path::Path) -> PathBuf {
     out
 }
 
-/// Groups inputs into clusters and derives each cluster's layout.
-pub fn build(inputs: Vec<Located>) -> Model {
+/// Groups inputs into clusters and derives each cluster's layout as `installer` lays it out.
+pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
     let mut site = site::Site::default();
     let mut cluster_inputs = Vec::with_capacity(inputs.len());
     let mut terraform = Vec::new();
@@ -181,13 +194,14 @@ pub fn build(inputs: Vec<Located>) -> Model {
     read_playbooks(&mut site, &playbooks, inventories);
     site.merge_bigip_configs();
     site.index();
-    let mut clusters = group::group(cluster_inputs);
+    let (mut clusters, context) = group::group(cluster_inputs);
     for cluster in &mut clusters {
-        cluster.layout = layout::derive(cluster);
+        cluster.installer = installer;
+        cluster.layout = layout::derive(cluster, installer);
         cluster.files.sort();
         cluster.files.dedup();
     }
-    Model { clusters, site }
+    Model { clusters, site, context }
 }
 
 #[cfg(test)]

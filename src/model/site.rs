@@ -59,6 +59,7 @@ pub enum Kind {
     Segment,
     SecurityGroup,
     Router,
+    Port,
 }
 
 /// An object whose name is the unresolved expression `symbol`: the object defined at `at`.
@@ -253,7 +254,7 @@ macro_rules! keyed {
         }
     )*};
 }
-keyed!(Network, Subnet, Segment, SecurityGroup, Router);
+keyed!(Network, Subnet, Segment, SecurityGroup, Router, Port);
 
 /// The object a reference names: a resource of the same file, an object by name (the first
 /// such, as the objects are in the scan's order), or the object of the same symbol.
@@ -340,6 +341,7 @@ impl Site {
             segments: Table::new(&self.segments, symbols),
             security_groups: Table::new(&self.security_groups, symbols),
             routers: Table::new(&self.routers, symbols),
+            ports: Table::new(&self.ports, symbols),
         };
         let mut by_vip: std::collections::HashMap<IpAddr, Vec<usize>> = std::collections::HashMap::new();
         for (n, (_, instance)) in self.vrrp_instances().enumerate() {
@@ -366,6 +368,11 @@ impl Site {
     /// The subnet a reference names: a resource of the same file, or a subnet by name.
     pub fn subnet(&self, r: &Ref) -> Option<&Subnet> {
         resolve(&self.subnets, &self.lookup.subnets, &self.symbols, r)
+    }
+
+    /// The port a reference names: a resource of the same file, or a port by name.
+    pub fn port(&self, r: &Ref) -> Option<&Port> {
+        resolve(&self.ports, &self.lookup.ports, &self.symbols, r)
     }
 
     /// The segment a reference names: a resource of the same file, or a segment by name.
@@ -588,22 +595,32 @@ impl Site {
     /// The routers that carry a cluster's API/ingress floating IPs: a gateway on the
     /// install-config's `externalNetwork` and an interface on the cluster's control-plane network.
     /// Empty when the cluster has no floating IP.
+    /// Also the routers of the scan's floating IPs whose address is the cluster's
+    /// `apiFloatingIP`/`ingressFloatingIP` ([`Site::floating_ip_routers`]).
     pub fn fip_routers<'a>(&'a self, cluster: &crate::model::Cluster) -> Vec<&'a Router> {
         let Some(ic) = &cluster.install_config else { return Vec::new() };
         let os = &ic.openstack;
         let has_fip = os.api_floating_ip.is_present() || os.ingress_floating_ip.is_present();
-        let (Some(external), Some(network), true) =
+        let mut routers: Vec<&Router> = Vec::new();
+        if let (Some(external), Some(network), true) =
             (os.external_network.value(), self.control_plane_network(cluster), has_fip)
-        else {
-            return Vec::new();
-        };
-        let on_external = |r: &&Router| match &r.external_network {
-            Some(Ref::Named { value, .. }) => value == external,
-            Some(gw) => self.network(gw).and_then(|n| n.name.value()) == Some(external),
-            None => false,
-        };
-        let mut routers: Vec<&Router> = self.routers_on(network).filter(on_external).collect();
-        routers.dedup_by(|a, b| a.origin == b.origin);
+        {
+            let on_external = |r: &&Router| match &r.external_network {
+                Some(Ref::Named { value, .. }) => value == external,
+                Some(gw) => self.network(gw).and_then(|n| n.name.value()) == Some(external),
+                None => false,
+            };
+            routers.extend(self.routers_on(network).filter(on_external));
+        }
+        for (fip, _) in self.cluster_floating_ips(cluster) {
+            routers.extend(self.floating_ip_routers(fip));
+        }
+        let mut seen = Vec::with_capacity(routers.len());
+        routers.retain(|r| {
+            let new = !seen.contains(&&r.origin);
+            seen.push(&r.origin);
+            new
+        });
         routers
     }
 }

@@ -104,6 +104,7 @@ pub static ALL: &[&dyn Rule] = &[
     &zones::zone_list_length_mismatch::ZoneListLengthMismatch,
     &zones::machineset_zone_undeclared::MachinesetZoneUndeclared,
     &zones::affinity_server_group::AffinityServerGroup,
+    &zones::pool_failure_domains_dropped::PoolFailureDomainsDropped,
     &net::vip_outside_machine_network::VipOutsideMachineNetwork,
     &net::api_ingress_vip_equal::ApiIngressVipEqual,
     &net::vip_on_routed_network::VipOnRoutedNetwork,

@@ -5,6 +5,7 @@ pub mod control_plane_not_spread;
 mod machineset_copy;
 pub mod machineset_zone_undeclared;
 pub mod missing_per_az_machineset;
+pub mod pool_failure_domains_dropped;
 pub mod root_volume_az_missing;
 pub mod workers_not_az_tolerant;
 pub mod zone_list_length_mismatch;
