@@ -1,7 +1,9 @@
 //! One reader per input kind: typed objects whose reportable fields keep their spans.
 //!
-//! Documents are classified by content, never by file name (DESIGN.md §4). What is not an
-//! input kind is skipped without a word.
+//! Documents are classified by content, never by file name (DESIGN.md §4), with one exception:
+//! files inside Ansible `group_vars/` and `host_vars/` folders are plain mappings that content
+//! cannot tell apart, so their place says what they are (see the loader). What is not an input
+//! kind is skipped without a word.
 
 pub mod ansible;
 pub mod field;
