@@ -263,7 +263,10 @@ pub enum FileKind {
 }
 
 pub fn kind(path: &Path) -> Option<FileKind> {
-    let ext = path.extension()?;
+    // Ansible reads `group_vars/all` (no extension) as YAML too.
+    let Some(ext) = path.extension() else {
+        return crate::inputs::ansible::vars_target(path).map(|_| FileKind::Yaml);
+    };
     let is = |e: &str| ext.eq_ignore_ascii_case(e);
     if is("yaml") || is("yml") {
         Some(FileKind::Yaml)

@@ -245,11 +245,25 @@ fn load_one(
     let documents = std::mem::take(&mut parsed.documents);
     let count = documents.len();
     let mut found = Vec::new();
+    // Ansible's `group_vars/` and `host_vars/` files are plain mappings that content cannot tell
+    // from any other YAML: where they sit says what they are (the one exception to reading by
+    // content). They serve the folder that holds their `group_vars/`.
+    let vars_file = crate::inputs::ansible::vars_target(path);
+    let dir = vars_file.as_ref().map_or(dir, |(_, owner)| owner.to_path_buf());
     for doc in documents {
         if !retain.is_empty() {
             keep(&doc.root, retain, kept);
         }
-        read_document(id, doc.root, &mut found);
+        match &vars_file {
+            Some((target, _)) => found.extend(crate::inputs::ansible::read_vars_file(id, target, doc.root)),
+            None => read_document(id, doc.root, &mut found),
+        }
+    }
+    // `import_playbook` names a playbook by its path.
+    for input in &mut found {
+        if let Input::Playbook(p) = input {
+            p.path = path.to_path_buf();
+        }
     }
     let inputs = found.into_iter().map(|input| Located { dir: dir.clone(), input }).collect();
     let templated = yaml::has_template_markers(&text);

@@ -1,7 +1,9 @@
 //! One reader per input kind: typed objects whose reportable fields keep their spans.
 //!
-//! Documents are classified by content, never by file name (DESIGN.md §4). What is not an
-//! input kind is skipped without a word.
+//! Documents are classified by content, never by file name (DESIGN.md §4), with one exception:
+//! files inside Ansible `group_vars/` and `host_vars/` folders are plain mappings that content
+//! cannot tell apart, so their place says what they are (see the loader). What is not an input
+//! kind is skipped without a word.
 
 pub mod ansible;
 pub mod field;
@@ -34,7 +36,8 @@ pub enum Input {
     Network(Box<crate::model::site::Site>),
     /// An Ansible playbook or task file; read with the inventories beside it when the model is built.
     Playbook(Box<ansible::Playbook>),
-    /// A YAML Ansible inventory: variables for the playbooks beside it.
+    /// A YAML Ansible inventory, or a `group_vars/`/`host_vars/` file: variables for the
+    /// playbooks beside it.
     Inventory(Box<ansible::Inventory>),
     /// A Site topology file.
     SiteFile(Box<site_file::Topology>),
@@ -129,7 +132,9 @@ pub fn read_document(file: FileId, mut root: Node, out: &mut Vec<Input>) {
         Class::IngressController => Input::IngressController(operator::read_ingress(file, &root)),
         Class::Etcd => Input::Etcd(operator::read_etcd(file, &root)),
         Class::Heat => Input::Network(Box::new(heat::read(file, &root))),
-        Class::Ansible => Input::Playbook(Box::new(ansible::Playbook { file, root })),
+        Class::Ansible => {
+            Input::Playbook(Box::new(ansible::Playbook { file, path: Default::default(), root }))
+        }
         Class::Inventory => Input::Inventory(Box::new(ansible::read_inventory(file, root))),
         Class::SiteFile => Input::SiteFile(Box::new(site_file::read(file, &root))),
         Class::Other => return,

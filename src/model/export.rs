@@ -2,7 +2,9 @@
 //! rules are checked against), shaped by `schemas/model.schema.json`.
 //!
 //! A value the manifests leave unknown (templated, unreadable) is left out rather than written as
-//! `null`, so that a custom rule's `minimum` or `enum` cannot fire on it. Every object that comes
+//! `null`, so that a custom rule's `minimum` or `enum` cannot fire on it. Names are the exception:
+//! an object always has a `name`, `null` when unknown, and its label where it is defined (a Heat
+//! key, a Terraform label, an Ansible task's title) is `definedBy`, never the name. Every object that comes
 //! from a manifest carries its `location`; the span of each is kept beside the JSON so that a
 //! schema error deep inside an object is reported at the nearest object that has one.
 
@@ -157,7 +159,8 @@ impl Writer<'_> {
             .enumerate()
             .map(|(i, a)| {
                 json!({
-                    "name": a.network.display_name(),
+                    "name": name(&a.network.name),
+                    "definedBy": a.network.origin.key.value,
                     "role": if a.control_plane { "control-plane" } else { "workers" },
                     "reach": model.site.reach(a.network, Some(cluster)).describe(),
                     "via": a.via.describe(),
@@ -232,7 +235,8 @@ impl Writer<'_> {
             .enumerate()
             .map(|(i, n)| {
                 let mut out = Map::new();
-                out.insert("name".into(), json!(n.display_name()));
+                out.insert("name".into(), name(&n.name));
+                out.insert("definedBy".into(), json!(n.origin.key.value));
                 insert_known(&mut out, "type", &n.network_type);
                 insert_known(&mut out, "physicalNetwork", &n.physical_network);
                 insert_known(&mut out, "external", &n.external);
@@ -270,10 +274,11 @@ impl Writer<'_> {
         let site = &model.site;
         let mut out = Vec::new();
         for n in &site.networks {
-            let domain = |name: Option<&str>, physnet: Option<&String>, span: Span| {
+            let domain = |name: Option<&str>, defined_by: &str, physnet: Option<&String>, span: Span| {
                 let zones = physnet.and_then(|p| site.physnet_zones(p));
                 (
                     name.map(str::to_owned),
+                    defined_by.to_owned(),
                     zones.map(|z| z.iter().map(|z| z.value.clone()).collect::<Vec<_>>()),
                     span,
                 )
@@ -281,19 +286,20 @@ impl Writer<'_> {
             let domains = if site.is_routed(n) {
                 site.segments_of(n)
                     .map(|s| {
-                        let name = s.name.value().map_or(s.origin.key.value.as_str(), String::as_str);
-                        domain(Some(name), s.physical_network.value(), s.origin.key.span)
+                        let name = s.name.value().map(String::as_str);
+                        domain(name, &s.origin.key.value, s.physical_network.value(), s.origin.key.span)
                     })
                     .collect()
             } else {
-                vec![domain(None, n.physical_network.value(), n.origin.key.span)]
+                vec![domain(None, &n.origin.key.value, n.physical_network.value(), n.origin.key.span)]
             };
-            for (segment, zones, span) in domains {
+            for (segment, defined_by, zones, span) in domains {
                 let mut d = Map::new();
-                d.insert("network".into(), json!(n.display_name()));
+                d.insert("network".into(), name(&n.name));
                 if let Some(segment) = segment {
                     d.insert("segment".into(), json!(segment));
                 }
+                d.insert("definedBy".into(), json!(defined_by));
                 if let Some(zones) = zones {
                     d.insert("zones".into(), json!(zones));
                 }
@@ -312,7 +318,8 @@ impl Writer<'_> {
             .enumerate()
             .map(|(i, r)| {
                 let mut out = Map::new();
-                out.insert("name".into(), json!(r.display_name()));
+                out.insert("name".into(), name(&r.name));
+                out.insert("definedBy".into(), json!(r.origin.key.value));
                 insert_known(&mut out, "ha", &r.ha);
                 insert_known(&mut out, "distributed", &r.distributed);
                 if let Some(hints) = r.availability_zone_hints.value() {
@@ -322,13 +329,20 @@ impl Writer<'_> {
                     );
                 }
                 if let Some(net) = r.external_network.as_ref().and_then(|e| model.site.network(e)) {
-                    out.insert("externalNetwork".into(), json!(net.display_name()));
+                    out.insert("externalNetwork".into(), name(&net.name));
                 }
                 out.insert("location".into(), self.located(&format!("/routers/{i}"), r.origin.key.span));
                 Value::Object(out)
             })
             .collect()
     }
+}
+
+/// An object's Neutron name, or `null` when the manifests leave it unknown: the object's label in
+/// its file (a Heat key, a Terraform label, an Ansible task's title) is its `definedBy`, never
+/// its name.
+fn name(field: &Field<String>) -> Value {
+    field.value().map_or(Value::Null, |n| json!(n))
 }
 
 fn insert_known<T: serde::Serialize>(out: &mut Map<String, Value>, key: &str, field: &Field<T>) {

@@ -30,7 +30,7 @@ impl L2Domain<'_> {
         match self.segment {
             Some(s) => format!(
                 "segment `{}` of network `{}`",
-                s.name.value().unwrap_or(&s.origin.key.value),
+                s.name.value().cloned().unwrap_or_else(|| super::site::unresolved(&s.origin.key.value)),
                 self.network.display_name()
             ),
             None => format!("network `{}`", self.network.display_name()),

@@ -11,12 +11,17 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use crate::inputs::Field;
-use crate::source::FileId;
+use crate::model::site::{Kind, Symbol, Symbolic};
+use crate::source::{FileId, Span};
 
-/// What an object is looked up by: its `name` and where it was defined.
+/// What an object is looked up by: its `name`, where it was defined, and (through the Site's
+/// symbols) the unresolved expression of its name.
 pub(super) trait Keyed {
+    const KIND: Kind;
     fn name(&self) -> &Field<String>;
     fn resource(&self) -> (FileId, &str);
+    /// The file and span of the object's logical name: what a [`Symbolic`] points at.
+    fn defined_at(&self) -> (FileId, Span);
 }
 
 /// One kind of object by name (every one, in order) and by resource (the first).
@@ -25,19 +30,32 @@ pub(super) struct Table {
     len: usize,
     by_name: HashMap<String, Vec<usize>>,
     by_resource: HashMap<FileId, HashMap<String, usize>>,
+    by_symbol: HashMap<Symbol, usize>,
 }
 
 impl Table {
-    pub fn new<T: Keyed>(items: &[T]) -> Self {
+    pub fn new<T: Keyed>(items: &[T], symbols: &[Symbolic]) -> Self {
         let mut table = Table { len: items.len(), ..Table::default() };
+        let mut at: HashMap<(FileId, Span), usize> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             if let Some(name) = item.name().value() {
                 table.by_name.entry(name.clone()).or_default().push(i);
             }
             let (file, key) = item.resource();
             table.by_resource.entry(file).or_default().entry(key.to_owned()).or_insert(i);
+            at.entry(item.defined_at()).or_insert(i);
+        }
+        for s in symbols.iter().filter(|s| s.kind == T::KIND) {
+            if let Some(&i) = at.get(&(s.file, s.at)) {
+                table.by_symbol.entry(s.symbol.clone()).or_insert(i);
+            }
         }
         table
+    }
+
+    /// The position of the first object whose name is this symbol.
+    pub fn symbol(&self, symbol: &Symbol) -> Option<&usize> {
+        self.by_symbol.get(symbol)
     }
 
     /// The table, when it still describes `items`.
@@ -159,6 +177,20 @@ resources:
         site.extend(site_with_net(1));
         assert!(site.network_named("late").is_some());
         assert!(site.network(&named("late")).is_some());
+    }
+
+    #[test]
+    fn a_resource_key_is_a_label_never_a_name() {
+        let mut site = site(
+            0,
+            "heat_template_version: 2018-08-31\nresources:\n  cp_net:\n    type: OS::Neutron::Net\n    properties: {}\n",
+        );
+        site.index();
+        let net = &site.networks[0];
+        assert!(net.name.value().is_none());
+        assert_eq!(net.display_name(), "(unresolved name, defined by \"cp_net\")");
+        assert!(site.network_named("cp_net").is_none());
+        assert!(site.network(&named("cp_net")).is_none());
     }
 
     fn site_with_net(file: u32) -> Site {

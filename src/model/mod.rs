@@ -117,6 +117,56 @@ pub struct Located {
     pub input: Input,
 }
 
+/// Reads the Ansible playbooks with the inventories that serve them: an inventory file serves the
+/// playbooks of its folder and below, the nearest winning; `group_vars/`/`host_vars/` files serve
+/// those beside the inventory (Ansible's "inventory" vars) and beside the playbook ("playbook"
+/// vars). `import_playbook` finds another playbook of the scan by its path.
+fn read_playbooks(
+    site: &mut site::Site,
+    playbooks: &[(PathBuf, crate::inputs::ansible::Playbook)],
+    mut inventories: Vec<(PathBuf, crate::inputs::ansible::Inventory)>,
+) {
+    use crate::inputs::ansible::{self, Context, Source};
+    inventories.sort_by_key(|(dir, _)| dir.components().count());
+    let by_path: std::collections::HashMap<&std::path::Path, &crate::yaml::Node> =
+        playbooks.iter().map(|(_, p)| (p.path.as_path(), &p.root)).collect();
+    let imports = |path: &std::path::Path| by_path.get(lexical(path).as_path()).copied();
+    for (dir, playbook) in playbooks {
+        let files: Vec<&PathBuf> = inventories
+            .iter()
+            .filter(|(d, i)| matches!(i.source, Source::File { .. }) && dir.starts_with(d))
+            .map(|(d, _)| d)
+            .collect();
+        let sources = inventories
+            .iter()
+            .filter(|(d, i)| match i.source {
+                Source::File { .. } => dir.starts_with(d),
+                Source::Vars { .. } => d == dir || files.contains(&d),
+            })
+            .map(|(_, i)| i)
+            .collect();
+        let context = Context { sources };
+        site.extend(ansible::read_run(playbook.file, &playbook.root, &context, dir, &imports));
+    }
+}
+
+/// A path with its `.` and `..` steps taken (`upi/../common.yaml` is `common.yaml`), as the
+/// walk spells the files it finds; a `..` above the start is kept.
+fn lexical(path: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Groups inputs into clusters and derives each cluster's layout as `installer` lays it out.
 pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
     let mut site = site::Site::default();
@@ -141,12 +191,7 @@ pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
             &module.iter().map(|(_, f)| f).collect::<Vec<_>>(),
         ));
     }
-    // An inventory serves the playbooks of its folder and below; the nearest one wins.
-    inventories.sort_by_key(|(dir, _)| dir.components().count());
-    for (dir, playbook) in &playbooks {
-        let beside: Vec<_> = inventories.iter().filter(|(d, _)| dir.starts_with(d)).map(|(_, i)| i).collect();
-        site.extend(crate::inputs::ansible::read(playbook.file, &playbook.root, &beside, dir));
-    }
+    read_playbooks(&mut site, &playbooks, inventories);
     site.merge_bigip_configs();
     site.index();
     let (mut clusters, context) = group::group(cluster_inputs);
@@ -157,4 +202,16 @@ pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
         cluster.files.dedup();
     }
     Model { clusters, site, context }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn an_import_path_is_spelled_as_the_walk_spells_files() {
+        assert_eq!(super::lexical(Path::new("upi/sub/../common.yaml")), PathBuf::from("upi/common.yaml"));
+        assert_eq!(super::lexical(Path::new("./a/./b.yaml")), PathBuf::from("a/b.yaml"));
+        assert_eq!(super::lexical(Path::new("../x.yaml")), PathBuf::from("../x.yaml"));
+    }
 }

@@ -24,17 +24,57 @@ pub enum Ref {
     Named { value: String, span: Span },
     /// A value that cannot be read (a parameter without default, a template expression).
     Unknown(Span),
+    /// A name the scan cannot read, but that is computed the same way as an object's name in the
+    /// same run (see [`Symbol`]).
+    Symbol { symbol: Symbol, span: Span },
 }
 
 impl Ref {
     pub fn span(&self) -> Span {
         match self {
-            Ref::Resource { span, .. } | Ref::Named { span, .. } | Ref::Unknown(span) => *span,
+            Ref::Resource { span, .. }
+            | Ref::Named { span, .. }
+            | Ref::Unknown(span)
+            | Ref::Symbol { span, .. } => *span,
         }
     }
 }
 
-/// Where an object was defined: its file and its logical name there (the Heat resource key).
+/// An unresolved name kept as the expression that computes it, within one scope: two Ansible
+/// tasks of one folder's playbooks that write `"{{ os_network }}"` (after substituting what is
+/// known) name the same network, whatever `infraID` turns out to be. The text is an identity,
+/// never a name: it is not shown, and a symbol of one scope never matches another's.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Symbol {
+    /// The folder of the playbooks that share the run (and its variables).
+    pub scope: std::path::PathBuf,
+    pub text: String,
+}
+
+/// The kinds of object a [`Ref`] can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Network,
+    Subnet,
+    Segment,
+    SecurityGroup,
+    Router,
+    Port,
+}
+
+/// An object whose name is the unresolved expression `symbol`: the object defined at `at`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Symbolic {
+    pub kind: Kind,
+    pub symbol: Symbol,
+    pub file: FileId,
+    /// The span of the object's [`Origin::key`].
+    pub at: Span,
+}
+
+/// Where an object was defined: its file and its logical name there (the Heat resource key, the
+/// Terraform label, the Ansible task's title). The logical name is a label, never the object's
+/// Neutron name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Origin {
     pub file: FileId,
@@ -42,10 +82,20 @@ pub struct Origin {
 }
 
 impl Origin {
-    /// `name` when it is known, else the logical name in the file (the Heat resource key).
-    fn display<'a>(&'a self, name: &'a Field<String>) -> &'a str {
-        name.value().map_or(self.key.value.as_str(), String::as_str)
+    /// `name` when it is known; else it says the name is unresolved and where the object is
+    /// defined (a Heat resource without `name` gets a generated one; an Ansible task's title
+    /// is no name either).
+    fn display(&self, name: &Field<String>) -> String {
+        match name.value() {
+            Some(name) => name.clone(),
+            None => unresolved(&self.key.value),
+        }
     }
+}
+
+/// How an object whose name is not known is shown: stable, and never the label alone.
+pub fn unresolved(defined_by: &str) -> String {
+    format!("(unresolved name, defined by \"{defined_by}\")")
 }
 
 #[derive(Clone, Debug)]
@@ -62,7 +112,7 @@ pub struct Network {
 
 impl Network {
     /// The network's name for messages.
-    pub fn display_name(&self) -> &str {
+    pub fn display_name(&self) -> String {
         self.origin.display(&self.name)
     }
 }
@@ -105,7 +155,7 @@ pub struct Router {
 
 impl Router {
     /// The router's name for messages.
-    pub fn display_name(&self) -> &str {
+    pub fn display_name(&self) -> String {
         self.origin.display(&self.name)
     }
 
@@ -161,7 +211,7 @@ pub struct SecurityGroup {
 }
 
 impl SecurityGroup {
-    pub fn display_name(&self) -> &str {
+    pub fn display_name(&self) -> String {
         self.origin.display(&self.name)
     }
 }
@@ -189,23 +239,32 @@ pub struct Server {
 }
 
 macro_rules! keyed {
-    ($($t:ty),*) => {$(
+    ($($t:ident),*) => {$(
         impl Keyed for $t {
+            const KIND: Kind = Kind::$t;
             fn name(&self) -> &Field<String> {
                 &self.name
             }
             fn resource(&self) -> (FileId, &str) {
                 (self.origin.file, &self.origin.key.value)
             }
+            fn defined_at(&self) -> (FileId, Span) {
+                (self.origin.file, self.origin.key.span)
+            }
         }
     )*};
 }
 keyed!(Network, Subnet, Segment, SecurityGroup, Router, Port);
 
-/// The object a reference names: a resource of the same file, or an object by name (the first
-/// such, as the objects are in the scan's order).
-fn resolve<'a, T: Keyed>(items: &'a [T], table: &Table, r: &Ref) -> Option<&'a T> {
+/// The object a reference names: a resource of the same file, an object by name (the first
+/// such, as the objects are in the scan's order), or the object of the same symbol.
+fn resolve<'a, T: Keyed>(items: &'a [T], table: &Table, symbols: &[Symbolic], r: &Ref) -> Option<&'a T> {
     match (r, table.of(items)) {
+        (Ref::Symbol { symbol, .. }, Some(t)) => items.get(*t.symbol(symbol)?),
+        (Ref::Symbol { symbol, .. }, None) => symbols
+            .iter()
+            .filter(|s| s.kind == T::KIND && s.symbol == *symbol)
+            .find_map(|s| items.iter().find(|o| o.defined_at() == (s.file, s.at))),
         (Ref::Resource { file, key, .. }, Some(t)) => items.get(t.resource(*file, key)?),
         (Ref::Resource { file, key, .. }, None) => {
             items.iter().find(|o| o.resource() == (*file, key.as_str()))
@@ -245,6 +304,8 @@ pub struct Site {
     pub servers: Vec<Server>,
     /// Heat `get_resource`/`get_param` references to names their template does not declare.
     pub undefined_references: Vec<crate::inputs::heat::UndefinedReference>,
+    /// The objects whose name is an unresolved expression, which [`Ref::Symbol`]s name.
+    pub symbols: Vec<Symbolic>,
     /// The objects above by name and resource, once the Site is complete ([`Site::index`]).
     lookup: Lookup,
     /// Keepalived instances (positions in [`Site::vrrp_instances`]) by the literal VIPs they hold,
@@ -268,17 +329,19 @@ impl Site {
         self.load_balancers.extend(other.load_balancers);
         self.servers.extend(other.servers);
         self.undefined_references.extend(other.undefined_references);
+        self.symbols.extend(other.symbols);
     }
 
     /// Builds the name and resource tables, once every file's objects are in.
     pub fn index(&mut self) {
+        let symbols = &self.symbols;
         self.lookup = Lookup {
-            networks: Table::new(&self.networks),
-            subnets: Table::new(&self.subnets),
-            segments: Table::new(&self.segments),
-            security_groups: Table::new(&self.security_groups),
-            routers: Table::new(&self.routers),
-            ports: Table::new(&self.ports),
+            networks: Table::new(&self.networks, symbols),
+            subnets: Table::new(&self.subnets, symbols),
+            segments: Table::new(&self.segments, symbols),
+            security_groups: Table::new(&self.security_groups, symbols),
+            routers: Table::new(&self.routers, symbols),
+            ports: Table::new(&self.ports, symbols),
             subnets_by_cidr: CidrTable::new(self.subnets.iter().map(|s| s.cidr.value())),
         };
         let mut by_vip: std::collections::HashMap<IpAddr, Vec<usize>> = std::collections::HashMap::new();
@@ -300,22 +363,22 @@ impl Site {
 
     /// The network a reference names: a resource of the same file, or a network by name.
     pub fn network(&self, r: &Ref) -> Option<&Network> {
-        resolve(&self.networks, &self.lookup.networks, r)
+        resolve(&self.networks, &self.lookup.networks, &self.symbols, r)
     }
 
     /// The subnet a reference names: a resource of the same file, or a subnet by name.
     pub fn subnet(&self, r: &Ref) -> Option<&Subnet> {
-        resolve(&self.subnets, &self.lookup.subnets, r)
+        resolve(&self.subnets, &self.lookup.subnets, &self.symbols, r)
     }
 
     /// The port a reference names: a resource of the same file, or a port by name.
     pub fn port(&self, r: &Ref) -> Option<&Port> {
-        resolve(&self.ports, &self.lookup.ports, r)
+        resolve(&self.ports, &self.lookup.ports, &self.symbols, r)
     }
 
     /// The segment a reference names: a resource of the same file, or a segment by name.
     pub fn segment(&self, r: &Ref) -> Option<&Segment> {
-        resolve(&self.segments, &self.lookup.segments, r)
+        resolve(&self.segments, &self.lookup.segments, &self.symbols, r)
     }
 
     /// The subnet whose CIDR holds an address (the first in scan order).
@@ -483,7 +546,7 @@ impl Site {
 
     /// The security group a reference names.
     pub fn security_group(&self, r: &Ref) -> Option<&SecurityGroup> {
-        resolve(&self.security_groups, &self.lookup.security_groups, r)
+        resolve(&self.security_groups, &self.lookup.security_groups, &self.symbols, r)
     }
 
     /// The rules of a security group, inline or separate.
@@ -537,7 +600,7 @@ impl Site {
                     .and_then(|s| self.network(&s.network))
                     .is_some_and(|n| n.origin == network.origin)
             })
-            .filter_map(move |i| resolve(&self.routers, &self.lookup.routers, &i.router))
+            .filter_map(move |i| resolve(&self.routers, &self.lookup.routers, &self.symbols, &i.router))
     }
 
     /// The routers that carry a cluster's API/ingress floating IPs: a gateway on the

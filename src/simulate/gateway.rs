@@ -37,7 +37,7 @@ pub(super) fn judge(case: &Case<'_>) -> Outcome {
         .topologies
         .iter()
         .flat_map(|t| &t.gateways)
-        .filter(|g| g.network.value().is_some_and(|n| n == name))
+        .filter(|g| g.network.value().is_some_and(|n| network.name.value() == Some(n)))
         .collect();
     let zones: Vec<_> = gateways.iter().filter_map(|g| g.zone.known()).collect();
     if !gateways.is_empty() && zones.len() == gateways.len() {

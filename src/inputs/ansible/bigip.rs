@@ -66,7 +66,7 @@ pub(super) struct Config {
 
 impl Config {
     /// Takes in one task (`state: absent` tasks never get here).
-    pub(super) fn read(&mut self, module: Module, a: &Args<'_>, key: &Node) {
+    pub(super) fn read(&mut self, module: Module, a: &Args<'_, '_>, key: &Node) {
         match module {
             Module::VirtualServer => self.virtual_servers.push(virtual_server(a, key)),
             Module::Pool => {
@@ -127,26 +127,26 @@ impl Config {
 
 /// The objects a task writes: the items of its `aggregate` list (under either name), else the
 /// task itself. An item list that cannot be read is one unknown item.
-fn entries<'a>(a: &Args<'a>, aggregate: &[&str]) -> Vec<Result<Args<'a>, Span>> {
+fn entries<'a, 'v>(a: &Args<'a, 'v>, aggregate: &[&str]) -> Vec<Result<Args<'a, 'v>, Span>> {
     let key = a.alias(aggregate);
     let Some(written) = a.node(key) else { return vec![Ok(*a)] };
-    match a.resolved(key) {
-        Some(Ok(list)) => list
+    match a.vars.value(written) {
+        super::Value::Node(list) => list
             .as_seq()
             .unwrap_or_default()
             .iter()
-            .map(|item| Ok(Args { args: item, vars: a.vars }))
+            .map(|item| Ok(Args { args: item, ..*a }))
             .filter(|item| !item.as_ref().is_ok_and(is_absent))
             .collect(),
         _ => vec![Err(written.span)],
     }
 }
 
-fn is_absent(a: &Args<'_>) -> bool {
+fn is_absent(a: &Args<'_, '_>) -> bool {
     a.string("state").value().is_some_and(|s| s == "absent")
 }
 
-fn virtual_server(a: &Args<'_>, key: &Node) -> Frontend {
+fn virtual_server(a: &Args<'_, '_>, key: &Node) -> Frontend {
     let destination = a.string(a.alias(&["destination", "address", "ip"]));
     let port = port(a.string("port"));
     let span = destination.span().or(port.span()).unwrap_or(key.span);
@@ -160,7 +160,7 @@ fn virtual_server(a: &Args<'_>, key: &Node) -> Frontend {
     }
 }
 
-fn member(a: &Args<'_>, key: &Node) -> Server {
+fn member(a: &Args<'_, '_>, key: &Node) -> Server {
     let address = address(a.string(a.alias(&["address", "host", "ip", "fqdn", "hostname"])));
     let span = address.span().unwrap_or(key.span);
     let name = match (a.string("name"), address.known()) {
@@ -181,7 +181,7 @@ fn unknown_member(span: Span) -> Server {
 }
 
 /// An object's name as written (a template stays raw), else the module key.
-fn written_name(a: &Args<'_>, names: &[&str], key: &Node) -> Sp<String> {
+fn written_name(a: &Args<'_, '_>, names: &[&str], key: &Node) -> Sp<String> {
     let option = a.alias(names);
     if let Field::Known(n) = short(a.string(option)) {
         return n;

@@ -52,7 +52,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let gateways: Vec<_> = topology
                 .gateways
                 .iter()
-                .filter(|g| g.network.value().is_some_and(|n| n == net_name))
+                .filter(|g| g.network.value().is_some_and(|n| network.name.value() == Some(n)))
                 .collect();
             let zones: Vec<_> = gateways.iter().filter_map(|g| g.zone.known()).collect();
             let (Some(first), true) = (zones.first(), zones.len() == gateways.len()) else { continue };

@@ -45,7 +45,8 @@ fn finding(
     span: crate::source::Span,
 ) -> Diagnostic {
     let names = groups.iter().map(|g| format!("`{}`", g.display_name())).collect::<Vec<_>>().join(", ");
-    let port_name = port.name.value().map_or(port.origin.key.value.as_str(), String::as_str);
+    let port_name =
+        port.name.value().cloned().unwrap_or_else(|| crate::model::site::unresolved(&port.origin.key.value));
     Diagnostic::new(
         "SL211",
         span,
