@@ -267,7 +267,8 @@ pub fn kind(path: &Path) -> Option<FileKind> {
     let is = |e: &str| ext.eq_ignore_ascii_case(e);
     if is("yaml") || is("yml") {
         Some(FileKind::Yaml)
-    } else if is("tf") {
+    } else if is("tf") || is("tfvars") {
+        // A `.tfvars` file is HCL too (attributes only): it sets its module's variables.
         Some(FileKind::Terraform)
     } else if is("cfg") || is("conf") {
         Some(FileKind::Config)

@@ -218,7 +218,7 @@ fn load_one(
         let (problem, secrets, inputs) = match terraform::parse(&text) {
             Ok(body) => {
                 let secrets = secrets::in_terraform(&body, &text);
-                let tf = TerraformFile { file: id, body };
+                let tf = TerraformFile::new(id, body, path);
                 (None, secrets, vec![Located { dir, input: Input::Terraform(Box::new(tf)) }])
             }
             Err(e) => {

@@ -108,7 +108,7 @@ pub struct Located {
 pub fn build(inputs: Vec<Located>) -> Model {
     let mut site = site::Site::default();
     let mut cluster_inputs = Vec::with_capacity(inputs.len());
-    let mut terraform = Vec::new();
+    let mut terraform: Vec<(PathBuf, crate::inputs::terraform::TerraformFile)> = Vec::new();
     let (mut playbooks, mut inventories) = (Vec::new(), Vec::new());
     for located in inputs {
         match located.input {
@@ -121,13 +121,11 @@ pub fn build(inputs: Vec<Located>) -> Model {
             _ => cluster_inputs.push(located),
         }
     }
-    // A Terraform module is a folder: its files are read together.
-    terraform.sort_by(|a, b| a.0.cmp(&b.0));
-    for module in terraform.chunk_by(|a, b| a.0 == b.0) {
-        site.extend(crate::inputs::terraform::read_module(
-            &module.iter().map(|(_, f)| f).collect::<Vec<_>>(),
-        ));
-    }
+    // A Terraform module is a folder: its files are read together, and with the modules it
+    // calls or is called by.
+    site.extend(crate::inputs::terraform::read_modules(
+        &terraform.iter().map(|(dir, f)| (dir.as_path(), f)).collect::<Vec<_>>(),
+    ));
     // An inventory serves the playbooks of its folder and below; the nearest one wins.
     inventories.sort_by_key(|(dir, _)| dir.components().count());
     for (dir, playbook) in &playbooks {

@@ -1,0 +1,408 @@
+//! Terraform configurations: the `openstack_networking_*_v2` resources of a module (DOMAIN.md §D.6).
+//!
+//! A Terraform module is a folder, not a file: resources, variables and locals defined in one
+//! `.tf` file are used from the others, and the `.tfvars` files of the folder set its variables.
+//! Files are therefore parsed one by one (in parallel, like every input) and read together, per
+//! folder, when the model is built; modules of the scan that call each other (`module` blocks
+//! with a local `source`) pass their arguments along.
+//!
+//! Expressions are evaluated statically ([`eval`]): what cannot be known before `terraform
+//! apply` (a variable nobody sets, an id, a function not reproduced) is unknown, never guessed.
+//! A resource with `count = 3` is three objects (`nodes[0]`, `nodes[1]`, `nodes[2]`), one with
+//! `for_each` over a known map or set one object per key (`nodes["az1"]`); when the count or the
+//! keys are not known, the resource is one object (`nodes[?]`) whose per-instance values are
+//! unknown, so that its findings are not multiplied by a guess.
+
+mod eval;
+mod functions;
+mod module;
+
+use hcl_edit::structure::{Block, Body};
+
+use crate::inputs::field::{self, Arguments, Field};
+use crate::model::site::{
+    FloatingIp, Network, Origin, Port, Ref, Router, RouterInterface, SecurityGroup, SecurityGroupRule,
+    Segment, Site, Subnet,
+};
+use crate::source::{FileId, Sp, Span};
+use crate::yaml::Node;
+use eval::{Ctx, Value, span_of};
+use module::Modules;
+
+/// What a Terraform file is to its module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A `.tf` file: resources, variables, locals, outputs.
+    Config,
+    /// A `.tfvars` file, by its file name (which decides whether and when Terraform reads it).
+    Vars(String),
+}
+
+/// One parsed `.tf` or `.tfvars` file, waiting for the rest of its module.
+#[derive(Debug)]
+pub struct TerraformFile {
+    pub file: FileId,
+    pub body: Body,
+    pub role: Role,
+}
+
+impl TerraformFile {
+    /// A parsed file, its role told by its name.
+    pub fn new(file: FileId, body: Body, path: &std::path::Path) -> Self {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let role = if is_vars_file(path) { Role::Vars(name) } else { Role::Config };
+        TerraformFile { file, body, role }
+    }
+}
+
+/// Whether a path names a variable definitions file (`terraform.tfvars`, `prod.auto.tfvars`).
+pub fn is_vars_file(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tfvars"))
+}
+
+/// Why a `.tf` file could not be parsed: the parser's message and the byte offset.
+pub struct ParseError {
+    pub message: String,
+    pub offset: usize,
+}
+
+/// Parses one `.tf` or `.tfvars` file (a `.tfvars` file is a body of attributes).
+pub fn parse(text: &str) -> Result<Body, ParseError> {
+    hcl_edit::parser::parse_body(text).map_err(|e| ParseError {
+        message: format!("Terraform (HCL) syntax error: {}", e.message()),
+        offset: e.location().offset(),
+    })
+}
+
+/// The Neutron objects of one module: all files of one folder.
+pub fn read_module(files: &[&TerraformFile]) -> Site {
+    let dir = std::path::Path::new("");
+    read_modules(&files.iter().map(|f| (dir, *f)).collect::<Vec<_>>())
+}
+
+/// The Neutron objects of every module of a scan: each file with the folder it is in.
+pub fn read_modules(files: &[(&std::path::Path, &TerraformFile)]) -> Site {
+    let modules = Modules::index(files);
+    let mut site = Site::default();
+    let mut later = Later::default();
+    for (m, module) in modules.list.iter().enumerate() {
+        for decl in &module.resource_blocks {
+            let ([kind, name], Some(span)) = (block_labels(decl.block), label_span(decl.block, 1, decl.file))
+            else {
+                continue;
+            };
+            let home =
+                Ctx { modules: &modules, module: m, file: decl.file, index: &module::NO_INDEX, depth: 0 };
+            for instance in module::instances(&home, kind, name) {
+                let ctx = home.with_index(&instance.index);
+                let origin = Origin { file: decl.file, key: Sp::new(instance.key, span) };
+                let args = Args { ctx, body: &decl.block.body };
+                read_resource(&mut site, &mut later, kind, origin, &args);
+            }
+        }
+    }
+    later.apply(&mut site);
+    site
+}
+
+/// What is read once every resource is: what refers to a port or a floating IP by what it is.
+#[derive(Default)]
+struct Later {
+    /// Router interfaces added by `port_id`: their position and the port.
+    interface_ports: Vec<(usize, Ref)>,
+    associations: Vec<Association>,
+}
+
+/// An `openstack_networking_floatingip_associate_v2`.
+struct Association {
+    origin: Origin,
+    /// The floating IP resource of the scan that `floating_ip` refers to (by its `address`).
+    resource: Option<(FileId, String)>,
+    address: Field<std::net::IpAddr>,
+    port: Option<Ref>,
+}
+
+impl Later {
+    fn apply(self, site: &mut Site) {
+        for (at, port) in self.interface_ports {
+            let subnet = subnet_of_port(site, &port);
+            if let Some(interface) = site.router_interfaces.get_mut(at) {
+                interface.subnet = Some(subnet);
+            }
+        }
+        for a in self.associations {
+            let known = a.address.value().copied();
+            let existing = site.floating_ips.iter_mut().find(|f| match &a.resource {
+                Some((file, key)) => f.origin.file == *file && f.origin.key.value == *key,
+                None => known.is_some() && f.address.value().copied() == known,
+            });
+            match existing {
+                Some(fip) => {
+                    fip.port = a.port;
+                    if !fip.address.is_present() || (fip.address.is_unknown() && known.is_some()) {
+                        fip.address = a.address;
+                    }
+                }
+                // A floating IP allocated elsewhere (by hand, by another tool): it exists with
+                // that address and this port.
+                None => site.floating_ips.push(FloatingIp {
+                    origin: a.origin,
+                    floating_network: None,
+                    port: a.port,
+                    address: a.address,
+                }),
+            }
+        }
+    }
+}
+
+/// The subnet a router interface added by port is on: the subnet of the port's one fixed IP.
+/// Unknown when the port is not a resource of the scan or has no single fixed-IP subnet.
+fn subnet_of_port(site: &Site, port: &Ref) -> Ref {
+    let span = port.span();
+    let Ref::Resource { file, key, .. } = port else { return Ref::Unknown(span) };
+    let Some(p) = site.ports.iter().find(|p| p.origin.file == *file && p.origin.key.value == *key) else {
+        return Ref::Unknown(span);
+    };
+    let mut subnets = p.fixed_ips.iter().filter_map(|(s, _)| s.as_ref());
+    match (subnets.next(), subnets.next(), p.fixed_ips.len()) {
+        (Some(Ref::Resource { file, key, .. }), None, 1) => {
+            Ref::Resource { file: *file, key: key.clone(), span }
+        }
+        (Some(Ref::Named { value, .. }), None, 1) => Ref::Named { value: value.clone(), span },
+        _ => Ref::Unknown(span),
+    }
+}
+
+fn read_resource(site: &mut Site, later: &mut Later, kind: &str, origin: Origin, a: &Args<'_>) {
+    let specs = a.object("value_specs");
+    let specs = NodeArgs(specs.as_ref());
+    match kind {
+        "openstack_networking_network_v2" => {
+            let segments: Vec<Args<'_>> = a.blocks("segments").collect();
+            // One `segments` block is the network's provider attributes; several make it a
+            // multi-segment network, like `OS::Neutron::Segment` resources do.
+            let single = match segments.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            };
+            let from_segment = |key: &str, specs_key: &str| {
+                single.map_or(Field::Missing, |s| s.string(key)).or(&specs.string(specs_key))
+            };
+            let network_ref =
+                Ref::Resource { file: origin.file, key: origin.key.value.clone(), span: origin.key.span };
+            if segments.len() > 1 {
+                for (i, s) in segments.iter().enumerate() {
+                    site.segments.push(Segment {
+                        name: Field::Missing,
+                        origin: Origin {
+                            file: origin.file,
+                            key: Sp::new(format!("{}[{i}]", origin.key.value), s.span()),
+                        },
+                        network: network_ref.clone(),
+                        network_type: s.string("network_type"),
+                        physical_network: s.string("physical_network"),
+                        segmentation_id: s.int("segmentation_id"),
+                    });
+                }
+            }
+            site.networks.push(Network {
+                name: a.string("name"),
+                network_type: from_segment("network_type", "provider:network_type"),
+                physical_network: from_segment("physical_network", "provider:physical_network"),
+                segmentation_id: single
+                    .map_or(Field::Missing, |s| s.int("segmentation_id"))
+                    .or(&specs.int("provider:segmentation_id")),
+                external: a.boolean("external").or(&specs.boolean("router:external")),
+                mtu: a.int("mtu").or(&specs.int("mtu")),
+                origin,
+            });
+        }
+        "openstack_networking_segment_v2" => site.segments.push(Segment {
+            name: a.string("name"),
+            network: a.reference("network_id").unwrap_or(Ref::Unknown(origin.key.span)),
+            network_type: a.string("network_type"),
+            physical_network: a.string("physical_network"),
+            segmentation_id: a.int("segmentation_id"),
+            origin,
+        }),
+        "openstack_networking_subnet_v2" => site.subnets.push(Subnet {
+            name: a.string("name"),
+            network: a.reference("network_id").unwrap_or(Ref::Unknown(origin.key.span)),
+            cidr: a.parsed("cidr"),
+            gateway_ip: a.parsed("gateway_ip"),
+            segment: a.reference("segment_id"),
+            origin,
+        }),
+        "openstack_networking_router_v2" => site.routers.push(Router {
+            name: a.string("name"),
+            // The provider has no `ha` argument: it goes through `value_specs`.
+            ha: specs.boolean("ha"),
+            distributed: a.boolean("distributed").or(&specs.boolean("distributed")),
+            availability_zone_hints: a.strings("availability_zone_hints"),
+            external_network: a.reference("external_network_id"),
+            heat_properties: false,
+            origin,
+        }),
+        "openstack_networking_router_interface_v2" => {
+            let subnet = a.reference("subnet_id");
+            // An interface added by port is on the subnet of the port's fixed IP, known once
+            // every port is read.
+            if subnet.is_none()
+                && let Some(port) = a.reference("port_id")
+            {
+                later.interface_ports.push((site.router_interfaces.len(), port));
+            }
+            site.router_interfaces.push(RouterInterface {
+                router: a.reference("router_id").unwrap_or(Ref::Unknown(origin.key.span)),
+                subnet,
+                origin,
+            });
+        }
+        "openstack_networking_port_v2" => site.ports.push(Port {
+            name: a.string("name"),
+            network: a.reference("network_id").unwrap_or(Ref::Unknown(origin.key.span)),
+            fixed_ips: a
+                .blocks("fixed_ip")
+                .map(|ip| (ip.reference("subnet_id"), ip.parsed("ip_address")))
+                .collect(),
+            allowed_address_pairs: a
+                .blocks("allowed_address_pairs")
+                .map(|p| p.string("ip_address"))
+                .collect(),
+            security_groups: a.references("security_group_ids"),
+            port_security: a.boolean("port_security_enabled"),
+            origin,
+        }),
+        "openstack_networking_floatingip_v2" => site.floating_ips.push(FloatingIp {
+            // `pool` names the external network, `floating_network_id` gives its id.
+            floating_network: a.reference("floating_network_id").or_else(|| a.reference("pool")),
+            port: a.reference("port_id"),
+            address: a.parsed("address"),
+            origin,
+        }),
+        "openstack_networking_floatingip_associate_v2" => {
+            let (resource, address) = match a.value("floating_ip") {
+                // `floating_ip = openstack_networking_floatingip_v2.api.address`, allocated at
+                // apply: that floating IP gets the port.
+                Some(Value::Resource(r)) if r.kind == "openstack_networking_floatingip_v2" => {
+                    (Some((r.file, r.key.clone())), Field::Unknown(r.span))
+                }
+                Some(v) => (None, field::parsed(Some(&v.into_node()))),
+                None => (None, Field::Missing),
+            };
+            later.associations.push(Association { origin, resource, address, port: a.reference("port_id") });
+        }
+        "openstack_networking_secgroup_v2" => {
+            site.security_groups.push(SecurityGroup { name: a.string("name"), origin });
+        }
+        "openstack_networking_secgroup_rule_v2" => site.security_group_rules.push(SecurityGroupRule {
+            group: a.reference("security_group_id").unwrap_or(Ref::Unknown(origin.key.span)),
+            direction: a.string("direction"),
+            protocol: a.string("protocol"),
+            remote_ip_prefix: a.string("remote_ip_prefix"),
+            origin,
+        }),
+        _ => {}
+    }
+}
+
+/// The string labels of a block (`resource "type" "name"` has two).
+pub(super) fn block_labels(block: &Block) -> [&str; 2] {
+    let mut it = block.labels.iter().map(|l| l.as_str());
+    [it.next().unwrap_or(""), it.next().unwrap_or("")]
+}
+
+fn label_span(block: &Block, index: usize, file: FileId) -> Option<Span> {
+    use hcl_edit::Span as _;
+    block.labels.get(index).and_then(|l| l.span()).map(|r| Span::new(file, r.start, r.end))
+}
+
+/// A value as a reference to another object: a resource of the scan by its `id`, or a name or
+/// id written out.
+fn into_ref(value: Value) -> Ref {
+    match value {
+        Value::Resource(r) if r.attr.as_deref() == Some("id") => {
+            Ref::Resource { file: r.file, key: r.key, span: r.span }
+        }
+        Value::Resource(r) => Ref::Unknown(r.span),
+        other => {
+            let node = other.into_node();
+            match field::string(Some(&node)) {
+                Field::Known(v) => Ref::Named { value: v.value, span: v.span },
+                _ => Ref::Unknown(node.span),
+            }
+        }
+    }
+}
+
+/// The arguments of a resource instance (or of one of its nested blocks).
+struct Args<'a> {
+    ctx: Ctx<'a>,
+    body: &'a Body,
+}
+
+impl Arguments for Args<'_> {
+    fn field<T>(&self, key: &str, read: impl Fn(Option<&Node>) -> Field<T>) -> Field<T> {
+        match self.value(key) {
+            None => Field::Missing,
+            Some(v) => read(Some(&v.into_node())),
+        }
+    }
+}
+
+impl<'a> Args<'a> {
+    /// An argument's value, reported where the argument is written.
+    fn value(&self, key: &str) -> Option<Value> {
+        let attr = self.body.get_attribute(key)?;
+        let at = span_of(&attr.value, self.ctx.file);
+        Some(self.ctx.eval(&attr.value).at(at))
+    }
+
+    /// An object argument (`value_specs`) as a node.
+    fn object(&self, key: &str) -> Option<Node> {
+        match self.value(key)? {
+            v @ Value::Map(..) => Some(v.into_node()),
+            _ => None,
+        }
+    }
+
+    /// Nested blocks (`segments {}`, `fixed_ip {}`), each readable as arguments.
+    fn blocks(&self, ident: &'a str) -> impl Iterator<Item = Args<'a>> + use<'a> {
+        let ctx = self.ctx;
+        self.body.get_blocks(ident).map(move |b| Args { ctx, body: &b.body })
+    }
+
+    fn span(&self) -> Span {
+        use hcl_edit::Span as _;
+        let file = self.ctx.file;
+        self.body.span().map_or(Span::new(file, 0, 0), |r| Span::new(file, r.start, r.end))
+    }
+
+    fn reference(&self, key: &str) -> Option<Ref> {
+        self.value(key).map(into_ref)
+    }
+
+    /// A list of references (`security_group_ids`), with the list's span.
+    fn references(&self, key: &str) -> Option<Sp<Vec<Ref>>> {
+        let value = self.value(key)?;
+        let span = value.span();
+        let refs = match value {
+            Value::List(items, _) => items.into_iter().map(into_ref).collect(),
+            _ => vec![Ref::Unknown(span)],
+        };
+        Some(Sp::new(refs, span))
+    }
+}
+
+/// Typed reads over a node that is already resolved (`value_specs`).
+struct NodeArgs<'a>(Option<&'a Node>);
+
+impl Arguments for NodeArgs<'_> {
+    fn field<T>(&self, key: &str, read: impl Fn(Option<&Node>) -> Field<T>) -> Field<T> {
+        read(self.0.and_then(|n| n.get(key)))
+    }
+}
+
+#[cfg(test)]
+mod tests;
