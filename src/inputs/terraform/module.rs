@@ -181,6 +181,11 @@ pub(super) fn variable(ctx: &Ctx<'_>, name: &str, span: Span) -> Value {
         };
         let value = if module.callers.is_empty() {
             match module.assigned.get(name) {
+                // A `.tfvars` file is scanned for secrets by its keys alone: the value of a
+                // variable its module marks `sensitive` is not read, so no message quotes it.
+                Some(Assigned::Set(file, expr)) if sensitive(&decl.block.body) => {
+                    Value::Unknown(super::eval::span_of(expr, *file))
+                }
                 Some(Assigned::Set(file, expr)) => {
                     ctx.deeper(m, *file, &NO_INDEX).map_or(Value::Unknown(span), |c| c.eval(expr))
                 }
@@ -351,6 +356,11 @@ pub(super) fn instances(ctx: &Ctx<'_>, kind: &str, name: &str) -> Vec<Instance> 
 /// The address of the one object kept for a resource whose `count` or `for_each` is unknown.
 fn unknown_key(name: &str) -> String {
     format!("{name}[?]")
+}
+
+/// Whether a variable is declared `sensitive = true`.
+fn sensitive(body: &Body) -> bool {
+    body.get_attribute("sensitive").is_some_and(|a| matches!(&a.value, Expression::Bool(b) if *b.value()))
 }
 
 /// Whether a block has `count` or `for_each`.
