@@ -215,7 +215,7 @@ fn load_one(
         return (text, secrets, file(Parsed::default(), Some(problem), false), Vec::new());
     }
     if kind == Some(FileKind::Terraform) {
-        let (problem, secrets, inputs) = match terraform::parse(&text) {
+        let (problem, secrets, inputs) = match terraform::parse_file(path, &text) {
             Ok(body) => {
                 let secrets = secrets::in_terraform(&body, &text);
                 let tf = TerraformFile::new(id, body, path);

@@ -281,6 +281,13 @@ impl<'m> Ctx<'m> {
     }
 
     fn template(&self, template: &'m Template, span: Span) -> Value {
+        // `"${x}"` alone is `x` itself, not its text (Terraform 0.11 wrote every reference so).
+        if let Some(Element::Interpolation(i)) = template.as_single_element()
+            && !i.strip.strip_start()
+            && !i.strip.strip_end()
+        {
+            return self.eval(&i.expr);
+        }
         let mut out = String::new();
         for element in template.iter() {
             match element {

@@ -55,9 +55,18 @@ impl TerraformFile {
     }
 }
 
-/// Whether a path names a variable definitions file (`terraform.tfvars`, `prod.auto.tfvars`).
+/// Whether a path names a variable definitions file (`terraform.tfvars`, `prod.auto.tfvars`,
+/// `terraform.tfvars.json`).
 pub fn is_vars_file(path: &std::path::Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tfvars"))
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tfvars")) || is_json_vars_file(path)
+}
+
+/// Whether a path names a variable definitions file in JSON (the installer writes
+/// `terraform.tfvars.json`).
+pub fn is_json_vars_file(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tfvars.json"))
 }
 
 /// Why a `.tf` file could not be parsed: the parser's message and the byte offset.
@@ -72,6 +81,54 @@ pub fn parse(text: &str) -> Result<Body, ParseError> {
         message: format!("Terraform (HCL) syntax error: {}", e.message()),
         offset: e.location().offset(),
     })
+}
+
+/// Parses a Terraform file of either syntax, told by its name.
+pub fn parse_file(path: &std::path::Path, text: &str) -> Result<Body, ParseError> {
+    if is_json_vars_file(path) { parse_json_vars(text) } else { parse(text) }
+}
+
+/// Parses a `.tfvars.json` file. A JSON object is also an HCL object expression, so its values
+/// keep their positions in the text (for spans and secret masking); each entry becomes an
+/// attribute, as in a `.tfvars` file.
+fn parse_json_vars(text: &str) -> Result<Body, ParseError> {
+    use hcl_edit::expr::{Expression, ObjectKey};
+    // The expression parser takes no blank around the expression: trailing ones are cut, and
+    // leading ones (the first one turned into a parenthesis, so that every offset stays) are
+    // inside parentheses, where blanks are allowed.
+    let text = text.trim_end();
+    let wrapped = match text.as_bytes().first() {
+        Some(b) if b.is_ascii_whitespace() => Some(format!("({})", text.get(1..).unwrap_or_default())),
+        _ => None,
+    };
+    let expr = hcl_edit::parser::parse_expr(wrapped.as_deref().unwrap_or(text)).map_err(|e| ParseError {
+        message: format!("Terraform variables (JSON) syntax error: {}", e.message()),
+        // The closing parenthesis added above is not in the text.
+        offset: e.location().offset().min(text.len()),
+    })?;
+    let expr = match expr {
+        Expression::Parenthesis(p) if wrapped.is_some() => p.inner().clone(),
+        other => other,
+    };
+    let Expression::Object(object) = expr else {
+        return Err(ParseError {
+            message: "a .tfvars.json file holds one JSON object".to_owned(),
+            offset: 0,
+        });
+    };
+    let mut body = Body::new();
+    for (key, value) in object.iter() {
+        let name = match key {
+            ObjectKey::Ident(id) => id.as_str().to_owned(),
+            ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
+            ObjectKey::Expression(_) => continue,
+        };
+        // A key that is no identifier names no variable.
+        if let Ok(ident) = hcl_edit::Ident::try_new(name) {
+            body.push(hcl_edit::structure::Attribute::new(ident, value.expr().clone()));
+        }
+    }
+    Ok(body)
 }
 
 /// The Neutron objects of one module: all files of one folder.

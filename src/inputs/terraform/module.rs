@@ -126,7 +126,10 @@ impl<'a> Modules<'a> {
                             Expression::String(s) => Some(s.value().as_str()),
                             _ => None,
                         });
-                        let local = source.filter(|s| s.starts_with("./") || s.starts_with("../"));
+                        // `./x` and `../x`, and the bare `x/y` Terraform 0.11 configurations
+                        // wrote for local folders; a registry or URL source is not in the scan,
+                        // unless a folder of the scan happens to sit at that path.
+                        let local = source.filter(|s| !s.contains("://") && !s.contains("::"));
                         (*name, local.and_then(|s| position(&normalize(&m.dir.join(s)))))
                     })
                     .collect()
