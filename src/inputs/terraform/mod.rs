@@ -386,6 +386,8 @@ fn into_ref(value: Value) -> Ref {
         other => {
             let node = other.into_node();
             match field::string(Some(&node)) {
+                // `""` is how Terraform configurations leave an id unset (`join("", [])`).
+                Field::Known(v) if v.value.is_empty() => Ref::Unknown(v.span),
                 Field::Known(v) => Ref::Named { value: v.value, span: v.span },
                 _ => Ref::Unknown(node.span),
             }
