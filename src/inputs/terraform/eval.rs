@@ -203,7 +203,17 @@ pub(super) struct Ctx<'m> {
     pub module: usize,
     pub file: FileId,
     pub index: &'m Index,
+    /// Inside the `content` of a `dynamic` block: its iterator.
+    pub iter: Option<&'m Iteration>,
     pub depth: u8,
+}
+
+/// The iterator of a `dynamic` block (`fixed_ip.key`, `fixed_ip.value`).
+#[derive(Clone, Debug)]
+pub(super) struct Iteration {
+    pub name: String,
+    pub key: Value,
+    pub value: Value,
 }
 
 impl<'m> Ctx<'m> {
@@ -269,7 +279,22 @@ impl<'m> Ctx<'m> {
 
     /// A context one indirection deeper, in another module, file or instance.
     pub fn deeper(&self, module: usize, file: FileId, index: &'m Index) -> Option<Ctx<'m>> {
-        (self.depth < MAX_DEPTH).then_some(Ctx { module, file, index, depth: self.depth + 1, ..*self })
+        (self.depth < MAX_DEPTH).then_some(Ctx {
+            module,
+            file,
+            index,
+            iter: None,
+            depth: self.depth + 1,
+            ..*self
+        })
+    }
+
+    /// The same context inside a `dynamic` block's content.
+    pub fn with_iter<'s>(&self, iter: Option<&'s Iteration>) -> Ctx<'s>
+    where
+        'm: 's,
+    {
+        Ctx { iter, ..self.with_index(self.index) }
     }
 
     /// The same context for another instance (whose index lives shorter than the modules).
@@ -277,7 +302,14 @@ impl<'m> Ctx<'m> {
     where
         'm: 's,
     {
-        Ctx { modules: self.modules, module: self.module, file: self.file, index, depth: self.depth }
+        Ctx {
+            modules: self.modules,
+            module: self.module,
+            file: self.file,
+            index,
+            iter: None,
+            depth: self.depth,
+        }
     }
 
     fn template(&self, template: &'m Template, span: Span) -> Value {
@@ -358,6 +390,14 @@ impl<'m> Ctx<'m> {
             _ => None,
         };
         let rest = |n: usize| ops.get(n..).unwrap_or_default();
+        if let Some(it) = self.iter.filter(|it| it.name == root) {
+            let value = match attr(0) {
+                Some("key") => it.key.clone().at(span),
+                Some("value") => it.value.clone().at(span),
+                _ => Value::Unknown(span),
+            };
+            return self.apply(value, rest(1), span);
+        }
         let (value, used) = match (root, attr(0), attr(1)) {
             ("var", Some(name), _) => (module::variable(self, name, span), 1),
             ("local", Some(name), _) => (module::local(self, name, span), 1),

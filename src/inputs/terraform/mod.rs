@@ -26,7 +26,7 @@ use crate::model::site::{
 };
 use crate::source::{FileId, Sp, Span};
 use crate::yaml::Node;
-use eval::{Ctx, Value, span_of};
+use eval::{Ctx, Iteration, Value, span_of};
 use module::Modules;
 
 /// What a Terraform file is to its module.
@@ -148,12 +148,18 @@ pub fn read_modules(files: &[(&std::path::Path, &TerraformFile)]) -> Site {
             else {
                 continue;
             };
-            let home =
-                Ctx { modules: &modules, module: m, file: decl.file, index: &module::NO_INDEX, depth: 0 };
+            let home = Ctx {
+                modules: &modules,
+                module: m,
+                file: decl.file,
+                index: &module::NO_INDEX,
+                iter: None,
+                depth: 0,
+            };
             for instance in module::instances(&home, kind, name) {
                 let ctx = home.with_index(&instance.index);
                 let origin = Origin { file: decl.file, key: Sp::new(instance.key, span) };
-                let args = Args { ctx, body: &decl.block.body };
+                let args = Args { ctx, body: &decl.block.body, iter: None };
                 read_resource(&mut site, &mut later, kind, origin, &args);
             }
         }
@@ -236,7 +242,7 @@ fn read_resource(site: &mut Site, later: &mut Later, kind: &str, origin: Origin,
     let specs = NodeArgs(specs.as_ref());
     match kind {
         "openstack_networking_network_v2" => {
-            let segments: Vec<Args<'_>> = a.blocks("segments").collect();
+            let segments: Vec<Args<'_>> = a.blocks("segments");
             // One `segments` block is the network's provider attributes; several make it a
             // multi-segment network, like `OS::Neutron::Segment` resources do.
             let single = match segments.as_slice() {
@@ -321,10 +327,12 @@ fn read_resource(site: &mut Site, later: &mut Later, kind: &str, origin: Origin,
             network: a.reference("network_id").unwrap_or(Ref::Unknown(origin.key.span)),
             fixed_ips: a
                 .blocks("fixed_ip")
+                .iter()
                 .map(|ip| (ip.reference("subnet_id"), ip.parsed("ip_address")))
                 .collect(),
             allowed_address_pairs: a
                 .blocks("allowed_address_pairs")
+                .iter()
                 .map(|p| p.string("ip_address"))
                 .collect(),
             security_groups: a.references("security_group_ids"),
@@ -399,6 +407,8 @@ fn into_ref(value: Value) -> Ref {
 struct Args<'a> {
     ctx: Ctx<'a>,
     body: &'a Body,
+    /// In a block a `dynamic` block makes: its iterator.
+    iter: Option<Iteration>,
 }
 
 impl Arguments for Args<'_> {
@@ -415,7 +425,7 @@ impl<'a> Args<'a> {
     fn value(&self, key: &str) -> Option<Value> {
         let attr = self.body.get_attribute(key)?;
         let at = span_of(&attr.value, self.ctx.file);
-        Some(self.ctx.eval(&attr.value).at(at))
+        Some(self.ctx.with_iter(self.iter.as_ref()).eval(&attr.value).at(at))
     }
 
     /// An object argument (`value_specs`) as a node.
@@ -426,10 +436,39 @@ impl<'a> Args<'a> {
         }
     }
 
-    /// Nested blocks (`segments {}`, `fixed_ip {}`), each readable as arguments.
-    fn blocks(&self, ident: &'a str) -> impl Iterator<Item = Args<'a>> + use<'a> {
+    /// Nested blocks (`segments {}`, `fixed_ip {}`), each readable as arguments: those written,
+    /// then those `dynamic "fixed_ip"` blocks make, one per element of their `for_each`. A
+    /// `for_each` that is not known makes one block whose values are unknown.
+    fn blocks(&self, ident: &'a str) -> Vec<Args<'a>> {
         let ctx = self.ctx;
-        self.body.get_blocks(ident).map(move |b| Args { ctx, body: &b.body })
+        let mut out: Vec<Args<'a>> = self
+            .body
+            .get_blocks(ident)
+            .map(|b| Args { ctx, body: &b.body, iter: self.iter.clone() })
+            .collect();
+        for dynamic in self.body.get_blocks("dynamic").filter(|b| block_labels(b)[0] == ident) {
+            let Some(content) = dynamic.body.get_blocks("content").next() else { continue };
+            let name = match dynamic.body.get_attribute("iterator").map(|a| &a.value) {
+                Some(hcl_edit::expr::Expression::Variable(v)) => v.as_str().to_owned(),
+                _ => ident.to_owned(),
+            };
+            let for_each = dynamic.body.get_attribute("for_each");
+            let span = for_each.map_or(self.span(), |a| span_of(&a.value, ctx.file));
+            let elements = match for_each.map(|a| self.ctx.with_iter(self.iter.as_ref()).eval(&a.value)) {
+                Some(Value::List(items, _)) => {
+                    items.into_iter().enumerate().map(|(i, v)| (Value::Num(i as f64, span), v)).collect()
+                }
+                Some(Value::Map(entries, _)) => {
+                    entries.into_iter().map(|(k, v)| (Value::Str(k, span), v)).collect()
+                }
+                _ => vec![(Value::Unknown(span), Value::Unknown(span))],
+            };
+            for (key, value) in elements {
+                let iter = Some(Iteration { name: name.clone(), key, value });
+                out.push(Args { ctx, body: &content.body, iter });
+            }
+        }
+        out
     }
 
     fn span(&self) -> Span {

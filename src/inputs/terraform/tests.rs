@@ -494,3 +494,47 @@ resource "openstack_networking_port_v2" "bare" { network_id = openstack_networki
         "a port without fixed IP: unknown"
     );
 }
+
+#[test]
+fn dynamic_blocks_make_one_block_per_element() {
+    let s = module(&[r#"
+variable "user_managed_lb" { default = false }
+variable "api_int_ips" { default = ["10.0.0.5", "fd2e::5"] }
+locals {
+  ports = [{ subnet_id = "nodes-v4", ip_address = "10.0.0.20" }]
+}
+resource "openstack_networking_port_v2" "master" {
+  network_id = "nodes"
+  dynamic "fixed_ip" {
+    for_each = local.ports
+    content {
+      subnet_id  = fixed_ip.value["subnet_id"]
+      ip_address = fixed_ip.value.ip_address
+    }
+  }
+  dynamic "allowed_address_pairs" {
+    for_each = var.user_managed_lb ? [] : var.api_int_ips
+    iterator = vip
+    content {
+      ip_address = vip.value
+    }
+  }
+}
+resource "openstack_networking_port_v2" "unknown" {
+  network_id = "nodes"
+  allowed_address_pairs { ip_address = "10.0.0.7" }
+  dynamic "allowed_address_pairs" {
+    for_each = var.not_declared
+    content { ip_address = allowed_address_pairs.value }
+  }
+}
+"#]);
+    let master = &s.ports[0];
+    assert!(matches!(&master.fixed_ips[..], [(Some(Ref::Named { value, .. }), ip)]
+        if value == "nodes-v4" && ip.value().map(ToString::to_string).as_deref() == Some("10.0.0.20")));
+    let pairs: Vec<Option<&str>> =
+        master.allowed_address_pairs.iter().map(|p| p.value().map(String::as_str)).collect();
+    assert_eq!(pairs, [Some("10.0.0.5"), Some("fd2e::5")]);
+    let unknown: Vec<bool> = s.ports[1].allowed_address_pairs.iter().map(Field::is_unknown).collect();
+    assert_eq!(unknown, [false, true], "an unknown for_each: one block, its values unknown");
+}
