@@ -17,6 +17,20 @@ use crate::yaml::{Node, NodeKind};
 /// enough for real module chains, and a bound for the pathological ones.
 pub(super) const MAX_DEPTH: u8 = 24;
 
+/// The longest string and list a template or function may build: names are short, and a
+/// configuration that doubles a string per step (`"${x}${x}"`) must not fill the memory.
+const MAX_TEXT: usize = 4096;
+const MAX_ITEMS: usize = 10_000;
+
+/// A built value within those bounds, else unknown.
+pub(super) fn bounded(value: Value) -> Value {
+    match &value {
+        Value::Str(s, span) if s.len() > MAX_TEXT => Value::Unknown(*span),
+        Value::List(items, span) if items.len() > MAX_ITEMS => Value::Unknown(*span),
+        _ => value,
+    }
+}
+
 /// A value, as far as it is known statically.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Value {
@@ -258,7 +272,7 @@ impl<'m> Ctx<'m> {
                     return Value::Unknown(span);
                 }
                 let args: Vec<Value> = call.args.iter().map(|a| self.eval(a)).collect();
-                super::functions::call(call.name.name.as_str(), args, span)
+                bounded(super::functions::call(call.name.name.as_str(), args, span))
             }
             Expression::Traversal(t) => {
                 let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
@@ -330,14 +344,14 @@ impl<'m> Ctx<'m> {
                         return Value::Unknown(span);
                     }
                     match self.eval(&i.expr).text() {
-                        Some(t) => out.push_str(&t),
-                        None => return Value::Unknown(span),
+                        Some(t) if out.len() + t.len() <= MAX_TEXT => out.push_str(&t),
+                        _ => return Value::Unknown(span),
                     }
                 }
                 Element::Directive(_) => return Value::Unknown(span),
             }
         }
-        Value::Str(out, span)
+        bounded(Value::Str(out, span))
     }
 
     fn binary(&self, op: BinaryOperator, lhs: &'m Expression, rhs: &'m Expression, span: Span) -> Value {

@@ -313,12 +313,17 @@ pub(super) fn attribute(ctx: &Ctx<'_>, r: ResourceValue, attr: &str, span: Span)
         return Value::Unknown(span);
     };
     let Some(arg) = decl.block.body.get_attribute(attr) else { return computed(r) };
-    // The instance's own context: the resource may be of another module (through an output).
-    let Some(home) = ctx.deeper(r.module, decl.file, &NO_INDEX) else { return Value::Unknown(span) };
-    let Some(instance) = instances(&home, &r.kind, name).into_iter().find(|i| i.key == r.key) else {
-        return Value::Unknown(span);
-    };
-    let value = home.with_index(&instance.index).eval(&arg.value).at(span);
+    // Evaluated once per instance and attribute: attributes defined through other resources'
+    // attributes would otherwise be evaluated once per path to them.
+    let key = format!("attr.{}.{}.{attr}", r.kind, r.key);
+    let value = ctx.modules.cached(r.module, key, span, || {
+        // The instance's own context: the resource may be of another module (through an output).
+        let Some(home) = ctx.deeper(r.module, decl.file, &NO_INDEX) else { return Value::Unknown(span) };
+        match instances(&home, &r.kind, name).into_iter().find(|i| i.key == r.key) {
+            Some(instance) => home.with_index(&instance.index).eval(&arg.value),
+            None => Value::Unknown(span),
+        }
+    });
     if matches!(value, Value::Unknown(_)) { computed(r) } else { value }
 }
 

@@ -538,3 +538,21 @@ resource "openstack_networking_port_v2" "unknown" {
     let unknown: Vec<bool> = s.ports[1].allowed_address_pairs.iter().map(Field::is_unknown).collect();
     assert_eq!(unknown, [false, true], "an unknown for_each: one block, its values unknown");
 }
+
+#[test]
+fn attributes_of_other_resources_are_read_once_each() {
+    // Each name refers twice to the one before: without the cache, 2^40 evaluations, and
+    // without a bound on text, 2^39 bytes.
+    let mut text = String::from("resource \"openstack_networking_network_v2\" \"n0\" { name = \"x\" }\n");
+    for i in 1..40 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "resource \"openstack_networking_network_v2\" \"n{i}\" {{\n  name = \"${{openstack_networking_network_v2.n{p}.name}}${{openstack_networking_network_v2.n{p}.name}}\"\n}}\n"
+        ));
+    }
+    let s = module(&[&text]);
+    assert_eq!(s.networks[3].name.value().map(String::as_str), Some("xxxxxxxx"));
+    // Beyond the bounds the value is unknown, not wrong.
+    assert!(s.networks[39].name.is_unknown());
+    assert!(s.networks.iter().all(|n| n.name.value().is_none_or(|v| v.chars().all(|c| c == 'x'))));
+}
