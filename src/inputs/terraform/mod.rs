@@ -11,7 +11,13 @@
 //! A resource with `count = 3` is three objects (`nodes[0]`, `nodes[1]`, `nodes[2]`), one with
 //! `for_each` over a known map or set one object per key (`nodes["az1"]`); when the count or the
 //! keys are not known, the resource is one object (`nodes[?]`) whose per-instance values are
-//! unknown, so that its findings are not multiplied by a guess.
+//! unknown, so that its findings are not multiplied by a guess. `dynamic` blocks expand the
+//! same way.
+//!
+//! Two resources are read once every resource is: `openstack_networking_floatingip_associate_v2`
+//! gives the floating IP it names (by address, or by reference to a floating IP resource) its
+//! port, or stands for a floating IP allocated elsewhere; `openstack_networking_router_interface_v2`
+//! with a `port_id` is on the subnet of that port's fixed IP.
 
 mod eval;
 mod functions;
@@ -446,7 +452,11 @@ impl<'a> Args<'a> {
             .get_blocks(ident)
             .map(|b| Args { ctx, body: &b.body, iter: self.iter.clone() })
             .collect();
-        for dynamic in self.body.get_blocks("dynamic").filter(|b| block_labels(b)[0] == ident) {
+        for dynamic in self
+            .body
+            .get_blocks("dynamic")
+            .filter(|b| matches!(block_labels(b), [label, _] if label == ident))
+        {
             let Some(content) = dynamic.body.get_blocks("content").next() else { continue };
             let name = match dynamic.body.get_attribute("iterator").map(|a| &a.value) {
                 Some(hcl_edit::expr::Expression::Variable(v)) => v.as_str().to_owned(),
