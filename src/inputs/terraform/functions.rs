@@ -96,6 +96,44 @@ pub(super) fn call(name: &str, args: Vec<Value>, span: Span) -> Value {
             _ => None,
         },
         "coalesce" => coalesce(args),
+        "cidrhost" => match args.as_slice() {
+            [Value::Str(prefix, _), n] => {
+                n.integer().and_then(|n| cidrhost(prefix, n)).map(|ip| Value::Str(ip, span))
+            }
+            _ => None,
+        },
+        "merge" => {
+            let mut out: Vec<(String, Value)> = Vec::new();
+            for arg in args {
+                match arg {
+                    Value::Map(entries, _) => {
+                        for (k, v) in entries {
+                            out.retain(|(o, _)| *o != k);
+                            out.push((k, v));
+                        }
+                    }
+                    Value::Null(_) => {}
+                    _ => return Value::Unknown(span),
+                }
+            }
+            Some(Value::Map(out, span))
+        }
+        // Keys in lexical order, values in the order of their keys, as Terraform gives them.
+        "keys" | "values" => match args.into_iter().next() {
+            Some(Value::Map(mut entries, _)) => {
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                let items = entries
+                    .into_iter()
+                    .map(|(k, v)| if name == "keys" { Value::Str(k, span) } else { v })
+                    .collect();
+                Some(Value::List(items, span))
+            }
+            _ => None,
+        },
+        "tomap" => match args.into_iter().next() {
+            Some(Value::Map(entries, _)) => Some(Value::Map(entries, span)),
+            _ => None,
+        },
         "lookup" => match args.as_slice() {
             [Value::Map(entries, _), key, rest @ ..] if rest.len() <= 1 => key.text().and_then(|key| {
                 entries
@@ -174,4 +212,27 @@ fn coalesce(args: Vec<Value>) -> Option<Value> {
         }
     }
     None
+}
+
+/// `cidrhost(prefix, hostnum)`: the address `hostnum` into the prefix's network (counted from
+/// its end when negative); `None` when it does not fit, where Terraform fails.
+fn cidrhost(prefix: &str, hostnum: i64) -> Option<String> {
+    let net: ipnet::IpNet = prefix.trim().parse().ok()?;
+    let host_bits = u32::from(net.max_prefix_len() - net.prefix_len());
+    let size = 1u128.checked_shl(host_bits);
+    let offset: u128 = match (u128::try_from(hostnum), size) {
+        (Ok(n), Some(size)) if n < size => n,
+        (Ok(n), None) => n,
+        (Err(_), Some(size)) => size.checked_sub(u128::from(hostnum.unsigned_abs()))?,
+        _ => return None,
+    };
+    Some(match net.network() {
+        std::net::IpAddr::V4(base) => {
+            let addr = u128::from(u32::from(base)).checked_add(offset)?;
+            std::net::Ipv4Addr::from(u32::try_from(addr).ok()?).to_string()
+        }
+        std::net::IpAddr::V6(base) => {
+            std::net::Ipv6Addr::from(u128::from(base).checked_add(offset)?).to_string()
+        }
+    })
 }

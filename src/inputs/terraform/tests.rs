@@ -135,7 +135,7 @@ resource "openstack_networking_network_v2" "c" { name = local.tag }
 resource "openstack_networking_network_v2" "d" { name = upper(var.cluster_id) }
 resource "openstack_networking_network_v2" "e" { name = format("%05d", 2) }
 resource "openstack_networking_network_v2" "f" { name = format("%s-%s", var.cluster_id) }
-resource "openstack_networking_network_v2" "g" { name = cidrhost("10.0.0.0/24", 5) }
+resource "openstack_networking_network_v2" "g" { name = cidrexclude("10.0.0.0/24", 5) }
 "#]);
     assert_eq!(
         names(s.networks.iter().map(|n| n.name.clone())),
@@ -555,4 +555,45 @@ fn attributes_of_other_resources_are_read_once_each() {
     // Beyond the bounds the value is unknown, not wrong.
     assert!(s.networks[39].name.is_unknown());
     assert!(s.networks.iter().all(|n| n.name.value().is_none_or(|v| v.chars().all(|c| c == 'x'))));
+}
+
+#[test]
+fn address_and_collection_functions() {
+    let s = module(&[r#"
+locals {
+  base  = { az1 = "10.1.0.0/16" }
+  zones = merge(local.base, { az2 = "10.2.0.0/16" }, { az1 = "10.9.0.0/16" })
+}
+resource "openstack_networking_subnet_v2" "a" {
+  network_id = "n"
+  cidr       = local.zones["az1"]
+  gateway_ip = cidrhost(local.zones["az1"], 1)
+}
+resource "openstack_networking_subnet_v2" "b" {
+  network_id = "n"
+  cidr       = element(values(local.zones), 1)
+  gateway_ip = cidrhost("10.12.127.0/20", -2)
+}
+resource "openstack_networking_subnet_v2" "c" {
+  name       = join(",", keys(local.zones))
+  network_id = "n"
+  gateway_ip = cidrhost("fd00:fd12:3456:7890:00a2::/72", 34)
+}
+resource "openstack_networking_subnet_v2" "d" {
+  network_id = "n"
+  gateway_ip = cidrhost("10.0.0.0/30", 4)
+}
+"#]);
+    let text = |f: &Field<std::net::IpAddr>| f.value().map(ToString::to_string);
+    let cidr = |i: usize| s.subnets[i].cidr.value().map(ToString::to_string);
+    assert_eq!(cidr(0).as_deref(), Some("10.9.0.0/16"), "a later map wins");
+    assert_eq!(text(&s.subnets[0].gateway_ip).as_deref(), Some("10.9.0.1"));
+    assert_eq!(cidr(1).as_deref(), Some("10.2.0.0/16"));
+    assert_eq!(text(&s.subnets[1].gateway_ip).as_deref(), Some("10.12.127.254"), "counted from the end");
+    assert_eq!(s.subnets[2].name.value().map(String::as_str), Some("az1,az2"));
+    assert_eq!(text(&s.subnets[2].gateway_ip).as_deref(), Some("fd00:fd12:3456:7890::22"));
+    assert!(
+        s.subnets[3].gateway_ip.is_unknown(),
+        "beyond the prefix: Terraform fails, the scan does not guess"
+    );
 }
