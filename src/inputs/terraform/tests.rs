@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::model::site::FloatingIp;
 
 fn module(files: &[&str]) -> Site {
     let named: Vec<(String, &str)> =
