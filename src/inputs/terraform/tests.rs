@@ -598,3 +598,35 @@ resource "openstack_networking_subnet_v2" "d" {
         "beyond the prefix: Terraform fails, the scan does not guess"
     );
 }
+
+#[test]
+fn a_module_called_twice_knows_only_what_both_calls_agree_on() {
+    let root = r#"
+module "a" {
+  source = "./net"
+  prefix = "ocp"
+  cidr   = "10.0.0.0/16"
+}
+module "b" {
+  source = "./net"
+  prefix = "ocp"
+  cidr   = "10.1.0.0/16"
+}
+"#;
+    let child = r#"
+variable "prefix" {}
+variable "cidr" {}
+resource "openstack_networking_network_v2" "n" { name = "${var.prefix}-net" }
+resource "openstack_networking_subnet_v2" "s" {
+  network_id = openstack_networking_network_v2.n.id
+  cidr       = var.cidr
+}
+"#;
+    let files = [
+        TerraformFile::new(FileId(0), parse(root).ok().unwrap(), Path::new("main.tf")),
+        TerraformFile::new(FileId(1), parse(child).ok().unwrap(), Path::new("main.tf")),
+    ];
+    let s = read_modules(&[(Path::new("x"), &files[0]), (Path::new("x/net"), &files[1])]);
+    assert_eq!(s.networks[0].name.value().map(String::as_str), Some("ocp-net"));
+    assert!(s.subnets[0].cidr.is_unknown(), "the calls disagree: either may be meant");
+}
