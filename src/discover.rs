@@ -270,7 +270,8 @@ pub fn kind(path: &Path) -> Option<FileKind> {
     let is = |e: &str| ext.eq_ignore_ascii_case(e);
     if is("yaml") || is("yml") {
         Some(FileKind::Yaml)
-    } else if is("tf") {
+    } else if is("tf") || crate::inputs::terraform::is_vars_file(path) {
+        // `.tfvars` (HCL attributes) and `.tfvars.json` files set their module's variables.
         Some(FileKind::Terraform)
     } else if is("cfg") || is("conf") {
         Some(FileKind::Config)

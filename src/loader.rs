@@ -215,10 +215,10 @@ fn load_one(
         return (text, secrets, file(Parsed::default(), Some(problem), false), Vec::new());
     }
     if kind == Some(FileKind::Terraform) {
-        let (problem, secrets, inputs) = match terraform::parse(&text) {
+        let (problem, secrets, inputs) = match terraform::parse_file(path, &text) {
             Ok(body) => {
                 let secrets = secrets::in_terraform(&body, &text);
-                let tf = TerraformFile { file: id, body };
+                let tf = TerraformFile::new(id, body, path);
                 (None, secrets, vec![Located { dir, input: Input::Terraform(Box::new(tf)) }])
             }
             Err(e) => {

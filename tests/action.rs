@@ -527,11 +527,11 @@ fn pre_commit_hooks_manifest() {
 #[test]
 fn pre_commit_hooks_select_every_input_kind() {
     // The extensions the pattern below matches (case-insensitively).
-    const HOOK_EXTENSIONS: [&str; 5] = ["yaml", "yml", "tf", "cfg", "conf"];
+    const HOOK_EXTENSIONS: [&str; 6] = ["yaml", "yml", "tf", "tfvars", "cfg", "conf"];
     let hooks = parse_yaml(".pre-commit-hooks.yaml");
     for hook in hooks.as_array().unwrap() {
         // No regex crate here: the pattern is pinned, and HOOK_EXTENSIONS says what it matches.
-        assert_eq!(hook["files"], r"(?i)\.(ya?ml|tf|cfg|conf)$");
+        assert_eq!(hook["files"], r"(?i)(\.(ya?ml|tf|tfvars|cfg|conf)|\.tfvars\.json)$");
         assert_eq!(hook["types"], serde_json::json!(["text"]));
     }
     let candidates =
@@ -543,5 +543,11 @@ fn pre_commit_hooks_select_every_input_kind() {
             read_by_tool, passed_by_hook,
             ".{ext}: tool reads it: {read_by_tool}, hook passes it: {passed_by_hook}"
         );
+    }
+    // The one name matched beyond its extension: Terraform variables in JSON.
+    for (name, read) in
+        [("terraform.tfvars.json", true), ("prod.auto.tfvars.json", true), ("vars.json", false)]
+    {
+        assert_eq!(stretchlint::discover::kind(Path::new(name)).is_some(), read, "{name}");
     }
 }

@@ -186,7 +186,7 @@ fn terraform_line(text: &str) -> String {
     match terraform::parse(text) {
         Err(e) => format!("does not parse: {}", e.message),
         Ok(body) => {
-            let file = terraform::TerraformFile { file: FileId(0), body };
+            let file = terraform::TerraformFile::new(FileId(0), body, Path::new("main.tf"));
             let site = terraform::read_module(&[&file]);
             counts(&site)
         }

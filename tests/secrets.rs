@@ -73,6 +73,20 @@ fn planted_repo(dir: &TempDir) -> std::path::PathBuf {
         ),
     )
     .expect("write ports.tf");
+    // Its `.tfvars`: a secret-named variable, one inside an object (the group SL211 names is named
+    // from it), and a value for the sensitive variable the port is named from (the `.tfvars` file
+    // alone does not say it is sensitive).
+    edit(&tf, "ports.tf", "  name = \"ocp2-master\"", "  name = var.openstack.password");
+    std::fs::write(
+        tf.join("variables.tf"),
+        "variable \"openstack\" {\n  type = object({ auth_url = string, password = string })\n}\n",
+    )
+    .expect("write variables.tf");
+    std::fs::write(
+        tf.join("terraform.tfvars"),
+        "db_password = \"SLMARKER-tfvars-7f3a\"\nport_name   = \"SLMARKER-tfvarsensitive-7f3a\"\nopenstack = {\n  auth_url = \"https://keystone.example.com:5000\"\n  password = \"SLMARKER-tfvarsobject-7f3a\"\n}\n",
+    )
+    .expect("write terraform.tfvars");
 
     // Ansible: a play variable and a module's credentials beside SL304's line; a clouds.yaml.
     let upi = repo.join("upi-cluster");

@@ -171,7 +171,7 @@ fn lexical(path: &std::path::Path) -> PathBuf {
 pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
     let mut site = site::Site::default();
     let mut cluster_inputs = Vec::with_capacity(inputs.len());
-    let mut terraform = Vec::new();
+    let mut terraform: Vec<(PathBuf, crate::inputs::terraform::TerraformFile)> = Vec::new();
     let (mut playbooks, mut inventories) = (Vec::new(), Vec::new());
     for located in inputs {
         match located.input {
@@ -184,13 +184,11 @@ pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
             _ => cluster_inputs.push(located),
         }
     }
-    // A Terraform module is a folder: its files are read together.
-    terraform.sort_by(|a, b| a.0.cmp(&b.0));
-    for module in terraform.chunk_by(|a, b| a.0 == b.0) {
-        site.extend(crate::inputs::terraform::read_module(
-            &module.iter().map(|(_, f)| f).collect::<Vec<_>>(),
-        ));
-    }
+    // A Terraform module is a folder: its files are read together, and with the modules it
+    // calls or is called by.
+    site.extend(crate::inputs::terraform::read_modules(
+        &terraform.iter().map(|(dir, f)| (dir.as_path(), f)).collect::<Vec<_>>(),
+    ));
     read_playbooks(&mut site, &playbooks, inventories);
     site.merge_bigip_configs();
     site.index();

@@ -120,9 +120,9 @@ fn fix_partial_characters(mut bytes: Vec<u8>) -> Vec<u8> {
 /// that was never loaded (the files `--diff` shows after the fixes).
 pub fn find(path: &Path, text: &str) -> Secrets {
     match crate::discover::kind(path) {
-        Some(FileKind::Terraform) => {
-            crate::inputs::terraform::parse(text).map(|body| in_terraform(&body, text)).unwrap_or_default()
-        }
+        Some(FileKind::Terraform) => crate::inputs::terraform::parse_file(path, text)
+            .map(|body| in_terraform(&body, text))
+            .unwrap_or_default(),
         Some(FileKind::Yaml) | None => {
             let parsed = crate::yaml::parse(crate::source::FileId(0), text);
             in_yaml(&parsed, text)
