@@ -130,3 +130,25 @@ fn a_floating_ip_with_the_clusters_address_attaches_it_to_its_ports_network() {
     let line = networks[0]["location"]["line"].as_u64();
     assert_eq!(line, Some(10), "the span of `apiFloatingIP`: {networks}");
 }
+
+#[test]
+fn a_terraform_floating_ip_association_ties_the_cluster_to_its_network_and_router() {
+    // The installer-shaped Terraform modules: the API floating IP (a tfvars value) is associated
+    // with the API port on the nodes network; no name in the install-config ties them.
+    let dir = TempDir::new("attach-terraform-fip");
+    let tree = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/terraform/installer-modules");
+    common::copy_tree(&tree, &dir.0.join("network"));
+    dir.write(
+        "install-config.yaml",
+        "apiVersion: v1\nbaseDomain: example.com\nmetadata:\n  name: stretch\nplatform:\n  openstack:\n    \
+         apiFloatingIP: 203.0.113.10\n",
+    );
+    let model = model_json(std::slice::from_ref(&dir.0), &Settings::default()).unwrap();
+    let networks = &model["clusters"][0]["networks"];
+    assert_eq!(networks[0]["name"], "stretch-4kq9z-openshift", "{networks}");
+    assert_eq!(networks[0]["via"], "floating IP associated with a port of the network");
+    let report = stretchlint::lint_paths(std::slice::from_ref(&dir.0), &Settings::default()).unwrap();
+    let evidence: Vec<&str> =
+        report.clusters[0].architecture.evidence.iter().map(|e| e.message.as_str()).collect();
+    assert!(evidence.iter().any(|e| e.contains("floating IPs for API/ingress")), "{evidence:?}");
+}
