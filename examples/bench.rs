@@ -7,6 +7,7 @@
 //! cargo run --release --example bench -- --clusters 200 --keep --out /tmp/repo
 //! cargo run --release --example bench -- --only-generate /tmp/repo   # just write the repository
 //! cargo run --release --example bench -- --stages                    # also time each scan stage
+//! cargo run --release --example bench -- --networks                  # and a Heat network per cluster
 //! ```
 //!
 //! Each cluster has 10 files: `install-config.yaml`, three worker MachineSets (one per AZ), the
@@ -14,7 +15,9 @@
 //! no rule reads (ConfigMap, Deployment, Service, Namespace) under `apps/`. About 5 % of the
 //! clusters carry a real problem (2 workers over 3 zones, control plane on two zones, a root volume
 //! in another AZ, a pod MTU too big for the overlay, a duplicate key), so the rules have work to do.
-//! The content is fixed by a constant seed: every run writes the same bytes.
+//! The content is fixed by a constant seed: every run writes the same bytes. `--networks` adds an
+//! 11th file per cluster, a Heat template with the cluster's network and a subnet holding its
+//! machine network, so that attachment and the VIP rules have a Site of one network per cluster.
 //!
 //! Parse-only reads every file and runs `yaml::parse` on it on the rayon pool (as many threads as
 //! cores, as the scan's loader); the full scan is `lint_paths` on the repository root (discover,
@@ -74,7 +77,7 @@ type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 const FILES_PER_CLUSTER: usize = 10;
 const RUNS: usize = 3;
 const CHECK_RUNS: usize = 20;
-const USAGE: &str = "usage: bench [--clusters N] [--repos N [--checkov K]] [--shared-l2 [N]] [--out DIR] [--keep] [--stages] [--only-generate DIR]";
+const USAGE: &str = "usage: bench [--clusters N] [--networks] [--repos N [--checkov K]] [--shared-l2 [N]] [--out DIR] [--keep] [--stages] [--only-generate DIR]";
 /// The clusters of `--shared-l2` without a count.
 const SHARED_L2_CLUSTERS: usize = 2_000;
 /// The `--shared-l2` scans are short: more runs keep the best of each steady on a shared machine.
@@ -93,6 +96,7 @@ struct Args {
     out: Option<PathBuf>,
     keep: bool,
     stages: bool,
+    networks: bool,
     only_generate: Option<PathBuf>,
 }
 
@@ -105,6 +109,7 @@ fn parse_args() -> Result<Args> {
         out: None,
         keep: false,
         stages: false,
+        networks: false,
         only_generate: None,
     };
     let mut it = std::env::args().skip(1).peekable();
@@ -126,6 +131,7 @@ fn parse_args() -> Result<Args> {
             "--checkov" => args.checkov = Some(value("--checkov")?.parse()?),
             "--keep" => args.keep = true,
             "--stages" => args.stages = true,
+            "--networks" => args.networks = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -167,7 +173,7 @@ fn run() -> Result<()> {
 
     if let Some(dir) = &args.only_generate {
         let started = Instant::now();
-        let generated = generate(dir, args.clusters)?;
+        let generated = generate(dir, args.clusters, args.networks)?;
         println!(
             "wrote {} clusters, {} files, {:.1} MB to {} in {:.2} s ({} with a planted problem)",
             args.clusters,
@@ -195,7 +201,7 @@ fn run() -> Result<()> {
     }
 
     let started = Instant::now();
-    let generated = generate(&dir, args.clusters)?;
+    let generated = generate(&dir, args.clusters, args.networks)?;
     let generate_time = started.elapsed();
 
     // The file list is the scan's own; parse-only reads the same files.
@@ -405,7 +411,7 @@ fn estate(dir: &Path, repos: usize, args: &Args) -> Result<()> {
             std::fs::create_dir_all(repo.join(".git/refs/heads"))?;
             std::fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n")?;
             std::fs::write(repo.join(".git/refs/heads/main"), format!("{:040x}\n", r + 1))?;
-            clusters.iter().map(|c| write_cluster(&repo, c)).sum()
+            clusters.iter().map(|c| write_cluster(&repo, c, args.networks)).sum()
         })
         .sum::<std::io::Result<u64>>()?;
     let generate_time = started.elapsed();
@@ -926,15 +932,17 @@ fn ensure_empty(root: &Path) -> Result<()> {
 }
 
 /// Writes the repository; returns what it wrote.
-fn generate(root: &Path, clusters: usize) -> Result<Generated> {
+fn generate(root: &Path, clusters: usize, networks: bool) -> Result<Generated> {
     ensure_empty(root)?;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let specs: Vec<ClusterSpec> = (0..clusters).map(|i| cluster_spec(&mut rng, i)).collect();
-    let results =
-        specs.par_iter().map(|c| write_cluster(root, c)).collect::<Result<Vec<u64>, std::io::Error>>()?;
+    let results = specs
+        .par_iter()
+        .map(|c| write_cluster(root, c, networks))
+        .collect::<Result<Vec<u64>, std::io::Error>>()?;
     let first = specs.first().ok_or("no cluster")?;
     Ok(Generated {
-        files: clusters * FILES_PER_CLUSTER,
+        files: clusters * (FILES_PER_CLUSTER + usize::from(networks)),
         bytes: results.iter().sum(),
         problems: specs.iter().filter(|c| c.problem.is_some()).count(),
         sample: Path::new("clusters")
@@ -943,7 +951,7 @@ fn generate(root: &Path, clusters: usize) -> Result<Generated> {
     })
 }
 
-fn write_cluster(root: &Path, c: &ClusterSpec) -> std::io::Result<u64> {
+fn write_cluster(root: &Path, c: &ClusterSpec, networks: bool) -> std::io::Result<u64> {
     let dir = root.join("clusters").join(&c.name);
     let openshift = dir.join("openshift");
     let apps = dir.join("apps");
@@ -962,12 +970,27 @@ fn write_cluster(root: &Path, c: &ClusterSpec) -> std::io::Result<u64> {
     files.push((apps.join("deployment.yaml"), deployment(c)));
     files.push((apps.join("service.yaml"), service(c)));
     files.push((apps.join("namespace.yaml"), namespace(c)));
+    if networks {
+        std::fs::create_dir_all(dir.join("network"))?;
+        files.push((dir.join("network/stack.yaml"), heat_network(c)));
+    }
     let mut bytes = 0;
     for (path, text) in files {
         bytes += text.len() as u64;
         std::fs::write(path, text)?;
     }
     Ok(bytes)
+}
+
+/// The cluster's own network and a subnet holding its whole machine network.
+fn heat_network(c: &ClusterSpec) -> String {
+    let (b, d) = c.net;
+    format!(
+        "heat_template_version: 2018-08-31\nresources:\n  nodes:\n    type: OS::Neutron::Net\n    \
+         properties: {{name: {name}-network}}\n  nodes_subnet:\n    type: OS::Neutron::Subnet\n    \
+         properties: {{name: {name}-nodes, network: {{get_resource: nodes}}, cidr: 10.{b}.{d}.0/24}}\n",
+        name = c.name
+    )
 }
 
 fn is_overlay(c: &ClusterSpec) -> bool {
