@@ -260,10 +260,12 @@ fn load_one(
     }
     if kind == Some(FileKind::Config)
         && template_named
+        && lb::has_sections(&text)
         && let Some(at) = first_template_marker(&text)
     {
-        // Not recognised as a load balancer configuration before rendering (SL002 says so),
-        // where a plain `.cfg` that is not one is simply no input.
+        // A load balancer's sections that cannot be read before rendering (SL002 says so). A
+        // `.conf.j2` with no such section (nginx, sshd: Ansible roles hold many) is no input,
+        // as a plain `.cfg` that is not one.
         let secrets = secrets::in_unparsed(&text);
         let parsed = unrendered(id, at, "template marker".to_owned());
         return (text, secrets, file(parsed, None, true), Vec::new());

@@ -153,6 +153,8 @@ fn templates_of_inputs_are_reported_as_templated_not_dropped() {
         "c/haproxy.cfg.j2",
         "global\n    log stdout\n{% for fe in frontends %}\nfrontend {{ fe.name }}\n{% endfor %}\n",
     );
+    // Ansible roles hold many other `.conf.j2` files: not a load balancer's, so no input.
+    tmp.write("c/nginx.conf.j2", "server {\n    listen {{ port }};\n    server_name {{ name }};\n}\n");
     tmp.write(
         "c/main.tf.j2",
         "resource \"openstack_networking_network_v2\" \"{{ name }}\" {\n  {% if x %}\n}\n",
