@@ -931,8 +931,8 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> Result<ExitStatus, Erro
     Ok(if sim.any_down() { ExitStatus::Findings } else { ExitStatus::Clean })
 }
 
-/// A `--lose` AZ that no cluster of the scan has is a usage error: simulated, it takes nothing
-/// down and every service reads "ok".
+/// A `--lose` AZ that the scan names nowhere is a usage error: simulated, it takes nothing down
+/// and every service reads "ok".
 fn unknown_zones(lose: &[Vec<String>], known: &[String]) -> Result<(), Error> {
     let mut unknown: Vec<&str> = Vec::new();
     for zone in lose.iter().flatten().filter(|z| !known.contains(z)) {
@@ -947,11 +947,11 @@ fn unknown_zones(lose: &[Vec<String>], known: &[String]) -> Result<(), Error> {
     let named = quoted(&mut unknown.iter().copied()).join(", ");
     let what = if unknown.len() == 1 { "AZ" } else { "AZs" };
     let known = if known.is_empty() {
-        "no cluster in the scan names an AZ".to_owned()
+        "the scan names no AZ".to_owned()
     } else {
         format!("known AZs: {}", quoted(&mut known.iter().map(String::as_str)).join(", "))
     };
-    Err(Error::Usage(format!("--lose: no cluster in the scan has the {what} {named} ({known})")))
+    Err(Error::Usage(format!("--lose: no cluster or network of the scan is in the {what} {named} ({known})")))
 }
 
 fn model(args: &ModelArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {

@@ -268,7 +268,8 @@ pub fn simulate_paths(
     let mut clusters = simulate::simulate(&analysis.model, &analysis.inferences, options);
     let scrubber = analysis.loaded.sources.scrubber();
     clusters.iter_mut().for_each(|c| c.scrub(scrubber));
-    let known_zones = simulate::known_zones(&analysis.model);
+    let mut known_zones = simulate::known_zones(&analysis.model);
+    known_zones.iter_mut().for_each(|z| scrubber.scrub_in_place(z));
     let not_inputs = analysis.not_inputs;
     Ok(simulate::Simulation { clusters, sources: analysis.loaded.sources, known_zones, not_inputs })
 }

@@ -291,9 +291,17 @@ fn losing_an_az_no_cluster_has_is_an_error_that_lists_the_known_azs() {
     let (_, code) = simulate(&["--lose", "cinder-b", "vols"], &tmp.0);
     assert_eq!(code, 0, "a Cinder AZ is known");
 
+    // An AZ only the network names (a Site file's witness AZ) is one a scenario can lose.
+    tmp.write(
+        "vols/site.yaml",
+        "apiVersion: stretchlint.io/v1alpha1\nkind: Site\nmetadata:\n  name: metro\nspec:\n  zones: [az1, az2, az3, witness]\n",
+    );
+    let (_, code) = simulate(&["--lose", "witness", "vols"], &tmp.0);
+    assert_eq!(code, 0, "a Site AZ is known");
+
     // No cluster at all: nothing is known.
     tmp.write("empty/notes.yaml", "a: 1\n");
     let out = stretchlint_in(&["simulate", "--lose", "az1", "empty/notes.yaml"], &tmp.0);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no cluster in the scan names an AZ"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the scan names no AZ"));
 }
