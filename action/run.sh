@@ -192,7 +192,10 @@ fi
 cmd+=(${extra_args[@]+"${extra_args[@]}"})
 
 status=0
-"${cmd[@]}" || status=$?
+errors="$work/stderr"
+"${cmd[@]}" 2>"$errors" || status=$?
+# Kept in a file to annotate with below; the log shows it all the same.
+cat "$errors" >&2
 case $status in
     0 | 1 | 2) ;;
     *)
@@ -201,6 +204,17 @@ case $status in
         status=2
         ;;
 esac
+if ((status == 2)); then
+    # "No inputs found under ..." (paths that hold no manifest) and every other reason the scan
+    # could not run, on the run page as well as in the log: the step fails with exit code 2.
+    # The error and the lines that go with it ("  not read: ..."), from the first error line on.
+    message=$(sed -n '/^stretchlint: error: /,$p' "$errors" | sed '1s/^stretchlint: error: //')
+    message=${message:-stretchlint could not run (exit code 2); see the log}
+    message=${message//'%'/%25}
+    message=${message//$'\r'/%0D}
+    message=${message//$'\n'/%0A}
+    printf '::error title=stretchlint::%s\n' "$message"
+fi
 
 if [[ -n ${GITHUB_STEP_SUMMARY:-} && -s $summary ]]; then
     # GitHub rejects a step summary over 1 MiB, and drops all of it.

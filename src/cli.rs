@@ -187,6 +187,8 @@ pub struct CheckArgs {
     /// Apply `--exclude` to files named on the command line too (pre-commit passes every changed file)
     #[arg(long)]
     pub force_exclude: bool,
+    #[command(flatten)]
+    pub walk: WalkChoice,
     /// Lowest severity that makes the run fail (exit 1) [default: the config's `fail-on`, else error]
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
@@ -217,6 +219,15 @@ pub struct CheckArgs {
     /// Print the safe fixes as a unified diff without writing anything (exit 1 when there are some)
     #[arg(long, conflicts_with_all = ["fix", "write_baseline"])]
     pub diff: bool,
+}
+
+/// What a folder walk leaves out.
+#[derive(Clone, Copy, Debug, Default, Args)]
+pub struct WalkChoice {
+    /// Also read what `.gitignore`, `.ignore` and `.git/info/exclude` leave out of folder walks
+    /// (`.git`, `target`, `.terraform` and `node_modules` stay skipped: name such a folder to read it)
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 /// Which rules run.
@@ -338,6 +349,8 @@ pub struct SimulateArgs {
     /// Files or directories to read
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkChoice,
     /// AZs lost together (comma-separated); repeat for several scenarios [default: each AZ of each cluster alone]
     #[arg(long, value_name = "AZ[,AZ...]")]
     pub lose: Vec<String>,
@@ -363,6 +376,8 @@ pub struct ModelArgs {
     /// Files or directories to read
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkChoice,
 }
 
 #[derive(Debug, Args)]
@@ -370,6 +385,8 @@ pub struct InferArgs {
     /// Files or directories to read
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkChoice,
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
 }
@@ -458,6 +475,8 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         fail_on,
         exclude: args.exclude.iter().map(|g| Pattern::from_cwd(g)).collect(),
         force_exclude: args.force_exclude,
+        no_ignore: args.walk.no_ignore,
+        require_inputs: true,
         context: !args.no_context,
         suppressions: !args.config.isolated,
         max_file_size: args.max_file_size.unwrap_or(crate::read::DEFAULT_MAX_FILE_SIZE),
@@ -483,6 +502,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     // A baseline that cannot be read stops the run before the scan.
     let baseline = args.baseline.as_deref().map(report::baseline::read).transpose()?;
     let mut report = lint_paths(&args.paths, &settings)?;
+    say_not_inputs(&report.not_inputs);
     if let Some(path) = &args.write_baseline {
         let baseline = report::baseline::record(&report);
         report::baseline::write(&baseline, path)?;
@@ -567,8 +587,9 @@ fn changed_files(list: Option<&std::path::Path>) -> Result<Vec<String>, Error> {
 fn infer(args: InferArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     // Inference needs no rules: run none, so that only the model is built.
     let ignore = rules::ALL.iter().map(|r| r.code().to_owned()).collect();
-    let settings = Settings { ignore, ..model_settings(&args.paths)? };
+    let settings = Settings { ignore, require_inputs: true, ..model_settings(&args.paths, args.walk.no_ignore)? };
     let report = lint_paths(&args.paths, &settings)?;
+    say_not_inputs(&report.not_inputs);
     if let ListFormat::Json = args.format {
         serde_json::to_writer_pretty(&mut *out, &report.clusters).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -856,6 +877,16 @@ fn open_targets<F: Copy>(targets: &[(F, Option<PathBuf>)]) -> Result<Vec<(F, Tar
         .collect()
 }
 
+/// Named files that hold no input: a line each on standard error, so that "All checks passed"
+/// is not read as covering them.
+fn say_not_inputs(files: &[String]) {
+    for file in files {
+        note(&format!(
+            "note: {file}: not an input (no install-config, Machine API object, operator config, network template or load balancer configuration in it); nothing in it was checked"
+        ));
+    }
+}
+
 /// A line for the person at the terminal, kept out of the report on standard output.
 fn note(text: &str) {
     let _ = writeln!(std::io::stderr(), "{text}");
@@ -878,7 +909,10 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> Result<ExitStatus, Erro
         lose.push(zones);
     }
     let options = crate::simulate::Options { lose, worker_share: args.worker_share };
-    let sim = crate::simulate_paths(&args.paths, &model_settings(&args.paths)?, &options)?;
+    let settings = Settings { require_inputs: true, ..model_settings(&args.paths, args.walk.no_ignore)? };
+    let sim = crate::simulate_paths(&args.paths, &settings, &options)?;
+    say_not_inputs(&sim.not_inputs);
+    unknown_zones(&options.lose, &sim.known_zones)?;
     match args.format {
         SimulateFormat::Human => {
             let color = match args.color {
@@ -896,22 +930,48 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> Result<ExitStatus, Erro
     Ok(if sim.any_down() { ExitStatus::Findings } else { ExitStatus::Clean })
 }
 
+/// A `--lose` AZ that the scan names nowhere is a usage error: simulated, it takes nothing down
+/// and every service reads "ok".
+fn unknown_zones(lose: &[Vec<String>], known: &[String]) -> Result<(), Error> {
+    let mut unknown: Vec<&str> = Vec::new();
+    for zone in lose.iter().flatten().filter(|z| !known.contains(z)) {
+        if !unknown.contains(&zone.as_str()) {
+            unknown.push(zone);
+        }
+    }
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let quoted = |zones: &mut dyn Iterator<Item = &str>| zones.map(|z| format!("`{z}`")).collect::<Vec<_>>();
+    let named = quoted(&mut unknown.iter().copied()).join(", ");
+    let what = if unknown.len() == 1 { "AZ" } else { "AZs" };
+    let known = if known.is_empty() {
+        "the scan names no AZ".to_owned()
+    } else {
+        format!("known AZs: {}", quoted(&mut known.iter().map(String::as_str)).join(", "))
+    };
+    Err(Error::Usage(format!("--lose: no cluster or network of the scan is in the {what} {named} ({known})")))
+}
+
 /// What shapes the model in the nearest configuration (excludes, the file size limit,
-/// `openshift-version`), so that `model`, `infer` and `simulate` read the clusters `check` reads.
-fn model_settings(paths: &[PathBuf]) -> Result<Settings, Error> {
-    let mut settings = Settings::default();
+/// `respect-gitignore`, `openshift-version`), so that `model`, `infer` and `simulate` read the
+/// clusters `check` reads; `--no-ignore` adds to the configuration's choice.
+fn model_settings(paths: &[PathBuf], no_ignore: bool) -> Result<Settings, Error> {
+    let mut settings = Settings { no_ignore, ..Settings::default() };
     if let Some(path) = config::find(paths.first().map_or(std::path::Path::new("."), PathBuf::as_path)) {
         let mut configured = Settings::default();
         configured.apply(&Config::load(&path)?);
         settings.exclude = configured.exclude;
         settings.max_file_size = configured.max_file_size;
         settings.params = configured.params;
+        settings.no_ignore |= configured.no_ignore;
     }
     Ok(settings)
 }
 
 fn model(args: &ModelArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let json = crate::model_json(&args.paths, &model_settings(&args.paths)?)?;
+    let settings = Settings { require_inputs: true, ..model_settings(&args.paths, args.walk.no_ignore)? };
+    let json = crate::model_json(&args.paths, &settings)?;
     serde_json::to_writer_pretty(&mut *out, &json).map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(ExitStatus::Clean)
@@ -1031,6 +1091,7 @@ fn show_config(args: &ConfigArgs, out: &mut dyn Write) -> Result<ExitStatus, Err
             ),
         ),
         ("require-reason", c.require_reason.to_string()),
+        ("respect-gitignore", c.respect_gitignore.unwrap_or(true).to_string()),
         ("rules", list(&c.rules.iter().map(|d| crate::source::display_path(d)).collect::<Vec<_>>())),
         (
             "params",

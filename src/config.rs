@@ -37,6 +37,8 @@ pub struct Config {
     /// Glob → rules not reported in the files it matches.
     pub per_path_ignores: Vec<(String, Vec<String>)>,
     pub require_reason: bool,
+    /// `respect-gitignore`: `Some(false)` walks into what ignore files leave out.
+    pub respect_gitignore: Option<bool>,
     /// Rule-pack folders, absolute.
     pub rules: Vec<PathBuf>,
     /// The rules of those packs.
@@ -133,6 +135,7 @@ impl Config {
                     }
                 }
                 "require-reason" => config.require_reason = value.as_bool().unwrap_or(false),
+                "respect-gitignore" => config.respect_gitignore = value.as_bool(),
                 "params" => config.params = params(value),
                 _ => {}
             }

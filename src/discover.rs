@@ -1,25 +1,35 @@
 //! Which files a run reads.
 //!
-//! Directories are walked (skipping `.git` and `target`); from them only the files that may be an
-//! input are read ([`kind`]): YAML, Terraform, and the `.cfg`/`.conf` files that may be load
-//! balancer configurations. A file named on the command line is read whatever its extension. When a file is
-//! named, the rest of its cluster is read too, for context only, so relational rules still work on
-//! a single-file pre-commit run: the walk goes up to the nearest folder holding an
+//! Directories are walked (skipping `.git`, `target`, `.terraform` and `node_modules`, and what
+//! `.gitignore`, `.ignore` and `.git/info/exclude` leave out, unless `--no-ignore`); from them
+//! only the files that may be an input are read ([`kind`]): YAML, Terraform, the `.cfg`/`.conf`
+//! files that may be load balancer configurations, and Jinja templates of these
+//! (`install-config.yaml.j2`). A file named on the command line is read whatever its extension,
+//! and whatever the ignore files say (as ripgrep and ruff do: naming it is asking for it). When a
+//! file is named, the rest of its cluster is read too, for context only, so relational rules still
+//! work on a single-file pre-commit run: the walk goes up to the nearest folder holding an
 //! `install-config.yaml` or a `.stretchlint.yaml`, or to the repository root (as ruff walks up for
 //! its config), and findings are reported only on the files named.
 //!
 //! Excluded paths are never read, not even for context; a file named on the command line is
-//! excluded only with `force_exclude` (pre-commit names every changed file).
+//! excluded only with `force_exclude` (pre-commit names every changed file). Like ruff's
+//! `force-exclude`, that applies the `exclude` globs, not the ignore files: pre-commit names only
+//! files git tracks, which an ignore file does not leave out.
 
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use walkdir::WalkDir;
 
 use crate::error::Error;
 use crate::source::display_path;
 
-const SKIPPED_DIRS: [&str; 2] = [".git", "target"];
+/// Folders a walk never enters, ignore files or not (a folder named on the command line is still
+/// read): git's own store, Cargo's build output, and the copies tools download. Terraform puts
+/// every module it fetches under `.terraform/modules/` and npm under `node_modules/`: findings
+/// there are in someone else's code and never reach the repository. checkov skips
+/// `node_modules`, `.terraform` and `.serverless` by default (its `IGNORED_DIRECTORIES`), tflint
+/// never descends into `.terraform`.
+const SKIPPED_DIRS: [&str; 4] = [".git", "target", ".terraform", "node_modules"];
 const INSTALL_CONFIG_NAMES: [&str; 2] = ["install-config.yaml", "install-config.yml"];
 use crate::config::FILE_NAME as CONFIG_NAME;
 
@@ -109,11 +119,13 @@ pub struct Excludes {
     pub globs: Globs,
     /// Apply to files named on the command line too.
     pub force: bool,
+    /// Walk into what `.gitignore`, `.ignore` and `.git/info/exclude` leave out (`--no-ignore`).
+    pub no_ignore: bool,
 }
 
 impl Excludes {
     pub fn new(patterns: &[Pattern], force: bool) -> Result<Self, Error> {
-        Ok(Self { globs: Globs::new(patterns)?, force })
+        Ok(Self { globs: Globs::new(patterns)?, force, no_ignore: false })
     }
 
     pub fn matches(&self, path: &Path) -> bool {
@@ -198,15 +210,36 @@ fn walk<'a>(
     excludes: &'a Excludes,
     skipped: &'a mut Vec<Skipped>,
 ) -> impl Iterator<Item = PathBuf> + 'a {
-    WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
+    let globs = excludes.globs.clone();
+    let honour = !excludes.no_ignore;
+    ignore::WalkBuilder::new(dir)
+        // Dot-files and dot-folders are read (`.openshift/`, `.ci/`): only ignore files and the
+        // folders below leave anything out.
+        .hidden(false)
+        .follow_links(false)
+        .ignore(honour)
+        .git_ignore(honour)
+        .git_exclude(honour)
+        // A user's global gitignore (editor swap files, `.DS_Store`) names no manifest, and would
+        // make two machines scan the same checkout differently.
+        .git_global(false)
+        // As git and ripgrep: `.gitignore` applies inside a git repository (a folder holding
+        // `.git`), and the one of a repository's parent folders does not reach into it (an
+        // audit's folder of checkouts). `.ignore` applies anywhere.
+        .require_git(true)
+        // The `.gitignore` of the folders above applies up to the repository root (`check
+        // clusters/a` in a repository that ignores `clusters/a/generated/`).
+        .parents(honour)
+        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |e| {
+            let dir = e.file_type().is_some_and(|t| t.is_dir());
             e.depth() == 0
-                || !((e.file_type().is_dir() && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
-                    || excludes.matches(e.path()))
+                || !((dir && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s)) || globs.matches(e.path()))
         })
+        .build()
         .filter_map(move |entry| match entry {
+            // An ignore file with a line that does not parse applies its other lines (`entry.error()`):
+            // that reads more files, never fewer, so it is no false green and not reported.
             Ok(e) => match passed_over(&e) {
                 Some(reason) => {
                     skipped.push(Skipped { path: clean(e.path()), reason });
@@ -215,7 +248,7 @@ fn walk<'a>(
                 None => Some(e),
             },
             Err(e) => {
-                if let Some(path) = e.path() {
+                if let Some(path) = error_path(&e) {
                     let reason = match e.io_error() {
                         Some(io) => format!("cannot read the folder: {io}"),
                         None => e.to_string(),
@@ -226,15 +259,30 @@ fn walk<'a>(
             }
         })
         // The tool's own configuration is not a manifest.
-        .filter(|e| e.file_type().is_file() && kind(e.path()).is_some() && e.file_name() != CONFIG_NAME)
+        .filter(|e| {
+            e.file_type().is_some_and(|t| t.is_file())
+                && kind(e.path()).is_some()
+                && e.file_name() != CONFIG_NAME
+        })
         .map(|e| clean(e.path()))
+}
+
+/// The path a walk error is about, if it names one.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
 }
 
 /// Why a walk does not read an entry it would otherwise consider (`None`: it reads it, or the
 /// entry is no input anyway).
-fn passed_over(e: &walkdir::DirEntry) -> Option<String> {
+fn passed_over(e: &ignore::DirEntry) -> Option<String> {
     let kind_of_name = kind(e.path()).is_some();
-    let file_type = e.file_type();
+    let file_type = e.file_type()?;
     if file_type.is_symlink() {
         let target = std::fs::metadata(e.path());
         let to_folder = target.as_ref().is_ok_and(std::fs::Metadata::is_dir);
@@ -262,7 +310,16 @@ pub enum FileKind {
     Config,
 }
 
+/// By the extension, or for a Jinja template (`install-config.yaml.j2`,
+/// `machineset.yaml.jinja`, `haproxy.cfg.j2`) by the extension under the template's.
 pub fn kind(path: &Path) -> Option<FileKind> {
+    let inner;
+    let path = if is_template(path) {
+        inner = PathBuf::from(path.file_stem()?);
+        inner.as_path()
+    } else {
+        path
+    };
     // Ansible reads `group_vars/all` (no extension) as YAML too.
     let Some(ext) = path.extension() else {
         return crate::inputs::ansible::vars_target(path).map(|_| FileKind::Yaml);
@@ -278,6 +335,16 @@ pub fn kind(path: &Path) -> Option<FileKind> {
     } else {
         None
     }
+}
+
+/// Extensions of Jinja templates (Ansible's `template` module, Helm-like generators). A template
+/// of an input is read as the input it renders to; what does not parse before rendering is
+/// reported once (SL002) instead of dropped.
+const TEMPLATE_EXTENSIONS: [&str; 3] = ["j2", "jinja", "jinja2"];
+
+/// Whether the name ends in a template extension.
+pub fn is_template(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| TEMPLATE_EXTENSIONS.iter().any(|t| ext.eq_ignore_ascii_case(t)))
 }
 
 fn clean(path: &Path) -> PathBuf {

@@ -56,6 +56,12 @@ pub struct Settings {
     pub exclude: Vec<discover::Pattern>,
     /// Apply `exclude` to files named explicitly too.
     pub force_exclude: bool,
+    /// Read what `.gitignore`, `.ignore` and `.git/info/exclude` leave out of a walk.
+    pub no_ignore: bool,
+    /// A run given a folder that reads no input is an error ([`Error::NoInputs`]): the CLI's
+    /// commands, where a user pointing at the wrong folder would otherwise see a clean pass.
+    /// Off for the library and the audit, where a repository without manifests is an answer.
+    pub require_inputs: bool,
     /// Read the rest of a named file's cluster for relational rules (reporting only on the file).
     pub context: bool,
     /// Per rule (code or name): its severity, or `None` to turn it off.
@@ -83,6 +89,8 @@ impl Default for Settings {
             fail_on: Severity::Error,
             exclude: Vec::new(),
             force_exclude: false,
+            no_ignore: false,
+            require_inputs: false,
             context: true,
             severity: Vec::new(),
             per_path_ignores: Vec::new(),
@@ -119,6 +127,8 @@ impl Settings {
         self.severity.extend(config.severity.iter().cloned());
         self.per_path_ignores.extend(config.per_path_ignores.iter().map(|(g, r)| (pattern(g), r.clone())));
         self.require_reason |= config.require_reason;
+        // `--no-ignore` on the command line wins over `respect-gitignore: true`.
+        self.no_ignore |= config.respect_gitignore == Some(false);
         if let Some(size) = config.max_file_size.filter(|_| self.max_file_size == read::DEFAULT_MAX_FILE_SIZE)
         {
             self.max_file_size = size;
@@ -229,11 +239,13 @@ pub fn lint_overlaid(
     let policy = report::Policy::new(settings, checked)?;
     let resilience = simulate::simulate(&model, &inferences, &simulate::Options::default());
     let notices = analysis.notices;
+    let not_inputs = analysis.not_inputs;
     let mut report =
         report::build(loaded.sources, &model, inferences, resilience, diagnostics, loaded.documents, &policy);
     report.summary.files =
         report.summary.files.saturating_sub(notices.iter().filter(|n| n.read_attempted).count());
     report.notices = notices.into_iter().map(|n| n.notice).collect();
+    report.not_inputs = not_inputs;
     // Freeing the model object by object takes 0.1 s for 2,000 clusters: on every core.
     model.clusters.into_par_iter().for_each(drop);
     Ok(report)
@@ -256,7 +268,10 @@ pub fn simulate_paths(
     let mut clusters = simulate::simulate(&analysis.model, &analysis.inferences, options);
     let scrubber = analysis.loaded.sources.scrubber();
     clusters.iter_mut().for_each(|c| c.scrub(scrubber));
-    Ok(simulate::Simulation { clusters, sources: analysis.loaded.sources })
+    let mut known_zones = simulate::known_zones(&analysis.model);
+    known_zones.iter_mut().for_each(|z| scrubber.scrub_in_place(z));
+    let not_inputs = analysis.not_inputs;
+    Ok(simulate::Simulation { clusters, sources: analysis.loaded.sources, known_zones, not_inputs })
 }
 
 /// The stages before the rules: files read, the model built, each cluster's architecture inferred.
@@ -265,6 +280,8 @@ struct Analysis {
     model: model::Model,
     inferences: Vec<arch::Inference>,
     notices: Vec<Unread>,
+    /// See [`Report::not_inputs`].
+    not_inputs: Vec<String>,
 }
 
 /// An input not read, and whether discovery handed it to the loader (so the summary counted it).
@@ -279,7 +296,8 @@ fn analyse(
     retain: &loader::Retain,
     overlay: Option<&fix::Overlay>,
 ) -> Result<Analysis, Error> {
-    let excludes = discover::Excludes::new(&settings.exclude, settings.force_exclude)?;
+    let mut excludes = discover::Excludes::new(&settings.exclude, settings.force_exclude)?;
+    excludes.no_ignore = settings.no_ignore;
     let mut found = discover::discover_all(paths, &excludes, settings.context)?;
     if let Some(overlay) = overlay {
         // Files the overlay creates are read as if the walk had found them.
@@ -306,9 +324,29 @@ fn analyse(
         }
     }
     notices.sort_by(|a, b| a.notice.file.cmp(&b.notice.file));
+    // A custom rule pack's documents (`kind: Deployment`) are inputs too: its rules check them.
+    let read_an_input = !loaded.retained.is_empty() || loaded.files.iter().any(loader::LoadedFile::is_input);
+    if settings.require_inputs && !read_an_input && paths.iter().any(|p| p.is_dir()) {
+        return Err(Error::NoInputs {
+            paths: paths.to_vec(),
+            files: loaded.files.iter().filter(|f| f.skipped.is_none()).count(),
+            not_read: notices.iter().map(|n| format!("{}: {}", n.notice.file, n.notice.message)).collect(),
+        });
+    }
+    // Only files of no input's extension: pre-commit names every changed YAML file, and most are
+    // not manifests (workflows, compose files); a README named by hand is worth a word.
+    let not_inputs = loaded
+        .files
+        .iter()
+        .zip(loaded.sources.files())
+        .filter(|(f, s)| {
+            s.reported && !f.is_input() && f.skipped.is_none() && discover::kind(&s.path).is_none()
+        })
+        .map(|(_, s)| source::display_path(&s.path))
+        .collect();
     let installer = model::Installer::of_version(settings.params.openshift_version);
     let model = model::build(std::mem::take(&mut loaded.inputs), installer);
     let inferences =
         model.clusters.par_iter().map(|c| arch::infer(c, &model.site, &model.clusters)).collect();
-    Ok(Analysis { loaded, model, inferences, notices })
+    Ok(Analysis { loaded, model, inferences, notices, not_inputs })
 }

@@ -35,6 +35,21 @@ pub struct LoadedFile {
     pub templated: bool,
     /// Why the file was not read at all (not a regular file, over the size limit): a notice.
     pub skipped: Option<String>,
+    /// How many inputs (install-configs, Machine API objects, networks...) it held.
+    pub inputs: usize,
+}
+
+impl LoadedFile {
+    /// Whether the run checked something in the file: it held an input, or it is named like one
+    /// and could not be parsed (SL001, SL002, SL003 report it). A file that is none of these (a
+    /// README, a workflow, unrelated YAML) is not an input, and neither is one not read at all
+    /// (`skipped`: a notice says so).
+    pub fn is_input(&self) -> bool {
+        self.inputs > 0
+            || self.problem.is_some()
+            || !self.parsed.errors.is_empty()
+            || !self.parsed.duplicates.is_empty()
+    }
 }
 
 /// Everything read in a run.
@@ -139,7 +154,8 @@ pub fn load_with(files: &[Discovered], reading: &Reading<'_>) -> Loaded {
     // builds, whose frames are big, clear of the default 2 MiB.
     let results = on_parser_pool(work);
     let mut loaded = Loaded::default();
-    for (source, file, inputs, kept) in results {
+    for (source, mut file, inputs, kept) in results {
+        file.inputs = inputs.len();
         loaded.retained.extend(kept.into_iter().map(|node| (file.id, node)));
         loaded.sources.push(source);
         loaded.documents += file.documents;
@@ -163,12 +179,15 @@ fn load_one(
         problem,
         templated,
         skipped: None,
+        inputs: 0,
     };
     // A file named on the command line with another extension (a README, a script) that is
     // not YAML text is simply not an input: no parse error for it. A `.cfg`/`.conf` file is an
     // input only when its content is a load balancer's configuration.
     let kind = crate::discover::kind(path);
     let yaml_named = kind == Some(FileKind::Yaml);
+    // `haproxy.cfg.j2`: a template of an input, whose markers may stop it being read as one.
+    let template_named = crate::discover::is_template(path);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     // A file with no text to show: no secrets, no inputs.
     let textless = |loaded: LoadedFile| (String::new(), Secrets::default(), loaded, Vec::new());
@@ -221,6 +240,12 @@ fn load_one(
                 let tf = TerraformFile::new(id, body, path);
                 (None, secrets, vec![Located { dir, input: Input::Terraform(Box::new(tf)) }])
             }
+            // A template of a module: not broken, only not checkable before rendering (SL002).
+            Err(e) if template_named && yaml::has_template_markers(&text) => {
+                let secrets = secrets::in_unparsed(&text);
+                let parsed = unrendered(id, e.offset, format!("cannot parse Terraform: {}", e.message));
+                return (text, secrets, file(parsed, None, true), Vec::new());
+            }
             Err(e) => {
                 let problem = ReadProblem { message: e.message, offset: e.offset };
                 (Some(problem), secrets::in_unparsed(&text), Vec::new())
@@ -232,6 +257,18 @@ fn load_one(
         let inputs = vec![Located { dir, input: Input::LoadBalancer(Box::new(config)) }];
         let secrets = secrets::in_config(&text);
         return (text, secrets, file(Parsed::default(), None, false), inputs);
+    }
+    if kind == Some(FileKind::Config)
+        && template_named
+        && lb::has_sections(&text)
+        && let Some(at) = first_template_marker(&text)
+    {
+        // A load balancer's sections that cannot be read before rendering (SL002 says so). A
+        // `.conf.j2` with no such section (nginx, sshd: Ansible roles hold many) is no input,
+        // as a plain `.cfg` that is not one.
+        let secrets = secrets::in_unparsed(&text);
+        let parsed = unrendered(id, at, "template marker".to_owned());
+        return (text, secrets, file(parsed, None, true), Vec::new());
     }
     let parsed = yaml::parse(id, &text);
     if !yaml_named && !parsed.errors.is_empty() {
@@ -268,6 +305,18 @@ fn load_one(
     let inputs = found.into_iter().map(|input| Located { dir: dir.clone(), input }).collect();
     let templated = yaml::has_template_markers(&text);
     (text, secrets, LoadedFile { documents: count, ..file(parsed, None, templated) }, inputs)
+}
+
+/// A template that could not be read before rendering, as one parse error at `offset` (where
+/// SL002 points).
+fn unrendered(id: FileId, offset: usize, message: String) -> Parsed {
+    let span = crate::source::Span::new(id, offset, offset);
+    Parsed { errors: vec![yaml::ParseError { message, span }], ..Parsed::default() }
+}
+
+/// The byte offset of the first `{{` or `{%`.
+fn first_template_marker(text: &str) -> Option<usize> {
+    [text.find("{{"), text.find("{%")].into_iter().flatten().min()
 }
 
 /// Copies the documents custom rules read; a `List`'s items count as documents.

@@ -218,6 +218,27 @@ fn missing_path_exits_two() {
 }
 
 #[test]
+fn a_folder_without_inputs_fails_the_step_and_says_why() {
+    if !bash_available() {
+        return;
+    }
+    // The wrong folder: YAML, but no manifest. Without the check this was "All checks passed".
+    let tmp = TempDir::new("action-no-inputs");
+    tmp.write("docs/workflow.yaml", "on: push\njobs: {}\n");
+    let run = run_action_in(&tmp.0, &[("INPUT_PATHS", "docs")]);
+    assert_eq!(run.code(), Some(2), "{}", run.context());
+    assert_eq!(output_value(&run.github_output, "exit-code"), Some("2"), "{}", run.context());
+    assert!(run.stderr().contains("No inputs found under `docs`"), "{}", run.context());
+    // On the run page too, not only in the log.
+    let annotation = run.lines_starting("::error title=stretchlint::");
+    assert!(
+        annotation.len() == 1 && annotation[0].contains("No inputs found under `docs` (1 file read"),
+        "{}",
+        run.context()
+    );
+}
+
+#[test]
 fn release_without_a_checksum_is_refused() {
     if !bash_available() {
         return;

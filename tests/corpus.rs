@@ -2,7 +2,7 @@
 //! without crashing, reports no parse error on files the MANIFEST marks as parsing, and gives the
 //! complete install-configs an architecture their own fields support.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)] // a broken fixture should fail the test loudly
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // fail loudly; say why a test skips
 
 mod common;
 
@@ -39,16 +39,46 @@ fn corpus() -> Option<(PathBuf, Vec<Row>)> {
     Some((root, rows))
 }
 
+/// Set (to `1`) by `.ci/run`: a missing corpus fails the corpus tests instead of letting them
+/// pass in no time having read nothing.
+const REQUIRE: &str = "STRETCHLINT_REQUIRE_CORPUS";
+
+fn corpus_required() -> bool {
+    std::env::var_os(REQUIRE).is_some_and(|v| v == "1")
+}
+
+/// Why a missing corpus is not a silent pass: it fails when required, and otherwise says so on
+/// standard error (shown with `--nocapture`, and by `corpus_is_present_or_its_absence_allowed`).
+fn skip_or_fail() {
+    let message = "../shared/corpus (MANIFEST.tsv) is not present beside the repository";
+    assert!(!corpus_required(), "{REQUIRE}=1 but {message}");
+    eprintln!("skipped: {message} (set {REQUIRE}=1 to make this a failure)");
+}
+
 macro_rules! corpus_or_skip {
     () => {
         match corpus() {
             Some(c) => c,
             None => {
-                println!("skipped: ../shared/corpus (MANIFEST.tsv) is not present beside the repository");
+                skip_or_fail();
                 return;
             }
         }
     };
+}
+
+/// The one corpus test whose name and outcome tell whether the corpus was read: it fails when
+/// the corpus is required and missing, and checks the manifest lists files that exist.
+#[test]
+fn corpus_is_present_or_its_absence_allowed() {
+    let Some((_, rows)) = corpus() else {
+        skip_or_fail();
+        return;
+    };
+    assert!(!rows.is_empty(), "MANIFEST.tsv lists no file");
+    let missing: Vec<_> =
+        rows.iter().filter(|r| !r.path.exists()).map(|r| r.path.display().to_string()).collect();
+    assert!(missing.is_empty(), "MANIFEST.tsv lists files that are not there:\n{}", missing.join("\n"));
 }
 
 #[test]

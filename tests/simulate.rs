@@ -268,3 +268,40 @@ fn a_user_managed_load_balancer_needs_a_surviving_instance_and_backend() {
         "{s:?}"
     );
 }
+
+#[test]
+fn losing_an_az_no_cluster_has_is_an_error_that_lists_the_known_azs() {
+    let tmp = TempDir::new("simulate-unknown-az");
+    let text = install_config("vols", "3", "az1, az2, az3", "6", "az1, az2, az3").replace(
+        "        zones: [az1, az2, az3]\nplatform:",
+        "        zones: [az1, az2, az3]\n        rootVolume:\n          size: 100\n          types: [ssd]\n          zones: [cinder-a, cinder-b, cinder-c]\nplatform:",
+    );
+    tmp.write("vols/install-config.yaml", text);
+    // A typo of az1 would simulate nothing lost: every service "ok", exit 0.
+    let out = stretchlint_in(&["simulate", "--lose", "az-1", "--lose", "az2,az9", "vols"], &tmp.0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "no table for a scenario that cannot be run");
+    assert!(stderr.contains("`az-1`, `az9`"), "{stderr}");
+    // Cinder AZs are AZs a scenario can lose too (SL104's storage outcome).
+    assert!(
+        stderr.contains("known AZs: `az1`, `az2`, `az3`, `cinder-a`, `cinder-b`, `cinder-c`"),
+        "{stderr}"
+    );
+    let (_, code) = simulate(&["--lose", "cinder-b", "vols"], &tmp.0);
+    assert_eq!(code, 0, "a Cinder AZ is known");
+
+    // An AZ only the network names (a Site file's witness AZ) is one a scenario can lose.
+    tmp.write(
+        "vols/site.yaml",
+        "apiVersion: stretchlint.io/v1alpha1\nkind: Site\nmetadata:\n  name: metro\nspec:\n  zones: [az1, az2, az3, witness]\n",
+    );
+    let (_, code) = simulate(&["--lose", "witness", "vols"], &tmp.0);
+    assert_eq!(code, 0, "a Site AZ is known");
+
+    // No cluster at all: nothing is known.
+    tmp.write("empty/notes.yaml", "a: 1\n");
+    let out = stretchlint_in(&["simulate", "--lose", "az1", "empty/notes.yaml"], &tmp.0);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the scan names no AZ"));
+}

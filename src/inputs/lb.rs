@@ -209,6 +209,13 @@ pub fn read(file: FileId, text: &str) -> Option<LbConfig> {
     used.then_some(LbConfig::Proxy(haproxy))
 }
 
+/// Whether the text has a line that starts a load balancer section (`frontend api`,
+/// `vrrp_instance VI_1`): for a template (`haproxy.cfg.j2`) that [`read`] cannot use before
+/// rendering, this tells a load balancer's configuration from any other `.conf` (nginx, sshd).
+pub fn has_sections(text: &str) -> bool {
+    starts_a_line(text, &["vrrp_instance", "frontend", "backend", "listen"])
+}
+
 /// The cheap test run on every text file before any parsing. Lines ending in `{` or `;` and
 /// `key = value` lines are Terraform, nginx or INI, not HAProxy.
 fn starts_a_line(text: &str, keywords: &[&str]) -> bool {

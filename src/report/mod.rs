@@ -146,6 +146,9 @@ pub struct Report {
     pub baseline: Option<baseline::Outcome>,
     /// Inputs not read, by path.
     pub notices: Vec<Notice>,
+    /// Files named on the command line, of no input's extension, that hold no input (a README):
+    /// the CLI says so, since "All checks passed" alone would read as if they had been checked.
+    pub not_inputs: Vec<String>,
 }
 
 impl Report {
@@ -373,6 +376,7 @@ pub(crate) fn build(
         rules_checked: policy.rules_checked.clone(),
         baseline: None,
         notices: Vec::new(),
+        not_inputs: Vec::new(),
     };
     report.recount();
     scrub(&mut report);

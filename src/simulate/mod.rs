@@ -225,6 +225,10 @@ impl Case<'_> {
 pub struct Simulation {
     pub clusters: Vec<ClusterResult>,
     pub sources: crate::source::SourceDb,
+    /// Every AZ some cluster of the scan places something in ([`known_zones`]), sorted.
+    pub known_zones: Vec<String>,
+    /// As [`crate::Report::not_inputs`].
+    pub not_inputs: Vec<String>,
 }
 
 impl Simulation {
@@ -232,6 +236,33 @@ impl Simulation {
     pub fn any_down(&self) -> bool {
         self.clusters.iter().flat_map(|c| &c.scenarios).any(|s| s.worst() == Status::Down)
     }
+}
+
+/// The AZs a scenario can lose and make a difference: each cluster's zones, the Nova and Cinder
+/// AZs its machines and root volumes are placed in, and the AZs the network under the clusters
+/// names (Site files, router AZ hints, Ansible-created servers). Sorted, each once. A `--lose`
+/// naming none of them (a typo, another site's AZ) would report every service "ok": a false
+/// green.
+pub fn known_zones(model: &Model) -> Vec<String> {
+    let options = Options::default();
+    let mut zones: Vec<String> = Vec::new();
+    for cluster in &model.clusters {
+        zones.extend(cluster.layout.zones.iter().map(|z| z.value.clone()));
+        zones.extend(storage::zones(&Case { cluster, model, lost: &[], options: &options }));
+    }
+    let site = &model.site;
+    let names = |list: &[crate::source::Sp<String>]| list.iter().map(|z| z.value.clone()).collect::<Vec<_>>();
+    for topology in &site.topologies {
+        zones.extend(names(topology.zones.items()));
+        zones.extend(topology.physical_networks.iter().flat_map(|p| names(p.zones.items())));
+        zones.extend(topology.gateways.iter().filter_map(|g| g.zone.value().cloned()));
+    }
+    zones.extend(site.routers.iter().flat_map(|r| names(r.availability_zone_hints.items())));
+    zones.extend(site.servers.iter().filter_map(|s| s.availability_zone.value().cloned()));
+    zones.retain(|z| !z.is_empty());
+    zones.sort();
+    zones.dedup();
+    zones
 }
 
 /// Every cluster under every scenario.

@@ -80,6 +80,18 @@ pub(super) fn judge(case: &Case<'_>) -> Outcome {
     Outcome::new("storage", status, reason, evidence)
 }
 
+/// The Nova and Cinder AZs the cluster's machines are placed in: `--lose` may name either.
+pub(super) fn zones(case: &Case<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in placements(case) {
+        out.push(p.compute);
+        if let Volume::Zoned(az, _) = p.volume {
+            out.push(az);
+        }
+    }
+    out
+}
+
 /// The machines the installer places by one zone entry of a pool (the layout replays it).
 fn machines_at(case: &Case<'_>, entry: Span) -> i64 {
     let layout = &case.cluster.layout;
