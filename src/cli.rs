@@ -587,7 +587,8 @@ fn changed_files(list: Option<&std::path::Path>) -> Result<Vec<String>, Error> {
 fn infer(args: InferArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     // Inference needs no rules: run none, so that only the model is built.
     let ignore = rules::ALL.iter().map(|r| r.code().to_owned()).collect();
-    let settings = Settings { ignore, require_inputs: true, ..model_settings(&args.paths, args.walk.no_ignore)? };
+    let settings =
+        Settings { ignore, require_inputs: true, ..model_settings(&args.paths, args.walk.no_ignore)? };
     let report = lint_paths(&args.paths, &settings)?;
     say_not_inputs(&report.not_inputs);
     if let ListFormat::Json = args.format {

@@ -9,7 +9,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(problem) = &file.problem {
             let span = Span::new(file.id, problem.offset, problem.offset);
             out.push(Diagnostic::new("SL001", span, problem.message.clone()).with_help(
-                "stretchlint reads YAML text in UTF-8; remove the file from the scanned paths if it is not a manifest",
+                "stretchlint reads UTF-8 text (YAML, Terraform HCL, HAProxy and keepalived configurations): fix the \
+                 file, or remove it from the scanned paths if it is not a manifest",
             ));
             continue;
         }
