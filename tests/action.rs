@@ -69,15 +69,27 @@ impl Run {
 /// is removed first: run inside GitHub Actions, these tests must not write to that job's summary
 /// or outputs.
 fn run_script(cwd: &Path, inputs: &[(&str, &str)], with_binary: bool) -> Run {
+    run_action_at(&repo_root(), cwd, inputs, with_binary, &[])
+}
+
+/// [`run_script`] with the action checked out at `action` (a folder holding action/run.sh and
+/// action/checksums.txt, as `$GITHUB_ACTION_PATH` does on a runner) and `args` after the script.
+fn run_action_at(
+    action: &Path,
+    cwd: &Path,
+    inputs: &[(&str, &str)],
+    with_binary: bool,
+    args: &[&str],
+) -> Run {
     let tmp = TempDir::new("action-run");
     let github_output = tmp.write("github_output", "");
     let summary = tmp.write("step_summary", "");
-    let root = repo_root();
     let mut cmd = Command::new("bash");
-    cmd.arg(root.join("action/run.sh")).current_dir(cwd);
+    cmd.arg(action.join("action/run.sh")).args(args).current_dir(cwd);
     for (key, _) in std::env::vars_os() {
         let k = key.to_string_lossy();
-        let inherited = ["GITHUB_", "INPUT_", "RUNNER_", "GIT_"].iter().any(|p| k.starts_with(p));
+        let inherited =
+            ["GITHUB_", "INPUT_", "RUNNER_", "GIT_", "STRETCHLINT_ACTION_"].iter().any(|p| k.starts_with(p));
         if inherited || k == "STRETCHLINT_BIN" {
             cmd.env_remove(&key);
         }
@@ -85,7 +97,7 @@ fn run_script(cwd: &Path, inputs: &[(&str, &str)], with_binary: bool) -> Run {
     if with_binary {
         cmd.env("STRETCHLINT_BIN", env!("CARGO_BIN_EXE_stretchlint"));
     }
-    cmd.env("GITHUB_ACTION_PATH", &root)
+    cmd.env("GITHUB_ACTION_PATH", action)
         .env("GITHUB_OUTPUT", &github_output)
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("NO_COLOR", "1");
@@ -391,6 +403,328 @@ fn pull_request_changed_files_come_first() {
     assert_eq!(run.lines_starting("::error").len(), 10, "{}", run.context());
 }
 
+// ---- release downloads (input `version`, the action's own tag) and the source fallback
+
+/// The tag of the fake releases below.
+const TAG: &str = "v9.9.9";
+
+/// The runners a release is built for, with the asset each downloads.
+const RUNNERS: [(&str, &str, &str); 5] = [
+    ("Linux", "X64", "stretchlint-v9.9.9-x86_64-unknown-linux-musl.tar.gz"),
+    ("Linux", "ARM64", "stretchlint-v9.9.9-aarch64-unknown-linux-musl.tar.gz"),
+    ("macOS", "X64", "stretchlint-v9.9.9-x86_64-apple-darwin.tar.gz"),
+    ("macOS", "ARM64", "stretchlint-v9.9.9-aarch64-apple-darwin.tar.gz"),
+    ("Windows", "X64", "stretchlint-v9.9.9-x86_64-pc-windows-msvc.zip"),
+];
+
+fn have(tool: &str) -> bool {
+    Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success())
+}
+
+/// What unpacking a Windows zip needs on this machine (action/run.sh and scripts/package-release.sh
+/// take unzip/zip, 7z or python3).
+fn zip_tools() -> bool {
+    let ok =
+        (have("zip") || have("7z") || have("python3")) && (have("unzip") || have("7z") || have("python3"));
+    if !ok {
+        eprintln!("skipped the Windows zip: neither zip/unzip, 7z nor python3 found");
+    }
+    ok
+}
+
+/// A copy of the action (action/run.sh, an action/checksums.txt with only its comments, Cargo.lock)
+/// at `<tmp>/<at>`, and a folder of release downloads laid out as `<tag>/<asset>`, filled by
+/// scripts/package-release.sh (as the release workflow does) with a stand-in binary: a script that
+/// runs the binary under test, so that archives stay small.
+struct FakeRelease {
+    tmp: TempDir,
+    action: PathBuf,
+    downloads: PathBuf,
+}
+
+impl FakeRelease {
+    fn new(at: &str) -> Self {
+        let tmp = TempDir::new("action-release");
+        let action = tmp.0.join(at);
+        std::fs::create_dir_all(action.join("action")).unwrap();
+        std::fs::copy(repo_root().join("action/run.sh"), action.join("action/run.sh")).unwrap();
+        std::fs::copy(repo_root().join("Cargo.lock"), action.join("Cargo.lock")).unwrap();
+        let comments: String = std::fs::read_to_string(repo_root().join("action/checksums.txt"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(action.join("action/checksums.txt"), comments).unwrap();
+        let downloads = tmp.0.join("downloads");
+        let stand_in = tmp.write(
+            "bin/stretchlint",
+            format!("#!/bin/sh\nexec '{}' \"$@\"\n", env!("CARGO_BIN_EXE_stretchlint")),
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&stand_in, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        Self { tmp, action, downloads }
+    }
+
+    /// Packs the release asset for `triple` and, when `record`, pins its checksum in the fake
+    /// action's checksums.txt with scripts/record-checksums.sh. Returns the asset's path.
+    fn package(&self, triple: &str, record: bool) -> PathBuf {
+        let dir = self.downloads.join(TAG);
+        let out = Command::new("bash")
+            .arg(repo_root().join("scripts/package-release.sh"))
+            .args([TAG, triple])
+            .arg(self.tmp.0.join("bin/stretchlint"))
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "package-release.sh: {}", String::from_utf8_lossy(&out.stderr));
+        let asset = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        assert!(asset.is_file(), "{asset:?}");
+        if record {
+            let out = Command::new("bash")
+                .arg(repo_root().join("scripts/record-checksums.sh"))
+                .arg(TAG)
+                .arg(&dir)
+                .arg(self.action.join("action/checksums.txt"))
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "record-checksums.sh: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        asset
+    }
+
+    fn run(&self, inputs: &[(&str, &str)]) -> Run {
+        let base = self.downloads.to_str().unwrap().to_owned();
+        let mut all = vec![("STRETCHLINT_ACTION_DOWNLOAD_BASE", base.as_str()), ("INPUT_PATHS", BROKEN)];
+        all.extend_from_slice(inputs);
+        run_action_at(&self.action, &repo_root(), &all, false, &[])
+    }
+
+    fn checksums(&self) -> String {
+        std::fs::read_to_string(self.action.join("action/checksums.txt")).unwrap()
+    }
+}
+
+fn assert_scanned(run: &Run) {
+    assert_eq!(run.code(), Some(1), "{}", run.context());
+    let prefix = format!("::error file={BROKEN_CONFIG},line=");
+    assert!(run.stdout().lines().any(|l| l.starts_with(&prefix)), "the scan did not run\n{}", run.context());
+    assert_eq!(output_value(&run.github_output, "exit-code"), Some("1"), "{}", run.context());
+}
+
+#[test]
+fn release_asset_per_runner_is_downloaded_verified_and_run() {
+    if !bash_available() {
+        return;
+    }
+    let zip = zip_tools();
+    let release = FakeRelease::new("action-src");
+    for (os, arch, asset) in RUNNERS {
+        if asset.ends_with(".zip") && !zip {
+            continue;
+        }
+        let triple = asset
+            .trim_start_matches("stretchlint-v9.9.9-")
+            .trim_end_matches(".tar.gz")
+            .trim_end_matches(".zip");
+        let packed = release.package(triple, true);
+        assert_eq!(packed.file_name().unwrap(), asset, "the asset package-release.sh builds for {triple}");
+        let run = release.run(&[("INPUT_VERSION", TAG), ("RUNNER_OS", os), ("RUNNER_ARCH", arch)]);
+        assert_scanned(&run);
+        assert!(run.stderr().contains(&format!("downloading {asset}")), "{os}/{arch}\n{}", run.context());
+    }
+    // The pinned lines are in the format the manifest test checks.
+    assert!(release.checksums().contains("  stretchlint-v9.9.9-x86_64-unknown-linux-musl.tar.gz\n"));
+
+    // A file:// base works as a folder does.
+    let base = format!("file://{}", release.downloads.display());
+    let run = release.run(&[
+        ("INPUT_VERSION", TAG),
+        ("RUNNER_OS", "Linux"),
+        ("RUNNER_ARCH", "X64"),
+        ("STRETCHLINT_ACTION_DOWNLOAD_BASE", &base),
+    ]);
+    assert_scanned(&run);
+}
+
+#[test]
+fn a_download_that_does_not_match_its_checksum_is_refused() {
+    if !bash_available() {
+        return;
+    }
+    let release = FakeRelease::new("action-src");
+    let asset = release.package("x86_64-unknown-linux-musl", true);
+    // Replaced after the checksum was pinned: a compromised or corrupted download.
+    let mut bytes = std::fs::read(&asset).unwrap();
+    bytes.push(0);
+    std::fs::write(&asset, bytes).unwrap();
+    let linux = [("RUNNER_OS", "Linux"), ("RUNNER_ARCH", "X64")];
+    // Whether the tag comes from the input or from the action's own ref: no fallback on a mismatch.
+    for version in [("INPUT_VERSION", TAG), ("STRETCHLINT_ACTION_REF", TAG)] {
+        let run = release.run(&[version, linux[0], linux[1]]);
+        assert_eq!(run.code(), Some(2), "{version:?}\n{}", run.context());
+        assert!(
+            run.stdout().starts_with(
+                "::error title=stretchlint action::checksum mismatch for stretchlint-v9.9.9-x86_64-unknown-linux-musl.tar.gz"
+            ),
+            "{version:?}\n{}",
+            run.context()
+        );
+        assert!(run.stdout().contains("refusing to run it"), "{}", run.context());
+        assert!(run.lines_starting("::error file=").is_empty(), "the binary ran\n{}", run.context());
+        assert_eq!(output_value(&run.github_output, "exit-code"), Some("2"), "{}", run.context());
+    }
+}
+
+#[test]
+fn a_release_with_no_pinned_checksum_for_the_runner_is_refused() {
+    if !bash_available() {
+        return;
+    }
+    let release = FakeRelease::new("action-src");
+    release.package("x86_64-unknown-linux-musl", true);
+    // Downloadable, but checksums.txt has no line for it.
+    release.package("aarch64-apple-darwin", false);
+    assert!(!release.checksums().contains("darwin"));
+    let run = release.run(&[("INPUT_VERSION", TAG), ("RUNNER_OS", "macOS"), ("RUNNER_ARCH", "ARM64")]);
+    assert_eq!(run.code(), Some(2), "{}", run.context());
+    assert!(
+        run.stdout().contains(
+            "no checksum for stretchlint-v9.9.9-aarch64-apple-darwin.tar.gz in action/checksums.txt"
+        ),
+        "{}",
+        run.context()
+    );
+    assert!(!run.stderr().contains("downloading"), "downloaded before refusing\n{}", run.context());
+    // No release is built for Windows on Arm.
+    let run = release.run(&[("INPUT_VERSION", TAG), ("RUNNER_OS", "Windows"), ("RUNNER_ARCH", "ARM64")]);
+    assert_eq!(run.code(), Some(2), "{}", run.context());
+    assert!(run.stdout().contains("no stretchlint release for runner Windows/ARM64"), "{}", run.context());
+}
+
+#[test]
+fn no_version_takes_the_release_of_the_actions_own_tag() {
+    if !bash_available() {
+        return;
+    }
+    let linux = [("RUNNER_OS", "Linux"), ("RUNNER_ARCH", "X64")];
+    // As action.yml passes it, as GITHUB_ACTION_REF, and from the folder the runner checks the
+    // action out to (.../_actions/<owner>/<repo>/<ref>).
+    let cases: [(&str, &[(&str, &str)]); 3] = [
+        ("action-src", &[("STRETCHLINT_ACTION_REF", TAG)]),
+        ("action-src", &[("GITHUB_ACTION_REF", TAG)]),
+        ("_actions/stretchlint/stretchlint/v9.9.9", &[]),
+    ];
+    for (at, inputs) in cases {
+        let release = FakeRelease::new(at);
+        release.package("x86_64-unknown-linux-musl", true);
+        let mut all = linux.to_vec();
+        all.extend_from_slice(inputs);
+        let run = release.run(&all);
+        assert_scanned(&run);
+        assert!(
+            run.stderr().contains("downloading stretchlint-v9.9.9-x86_64-unknown-linux-musl.tar.gz"),
+            "{at} {inputs:?}\n{}",
+            run.context()
+        );
+    }
+}
+
+/// A `cargo` that records how it was called and installs the stand-in binary where
+/// `cargo install --root` would.
+fn fake_cargo(release: &FakeRelease) -> (String, PathBuf) {
+    let log = release.tmp.0.join("cargo.log");
+    let script = format!(
+        "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" >'{log}'\nprintf 'CARGO_TARGET_DIR=%s\\n' \"${{CARGO_TARGET_DIR:-}}\" >>'{log}'\n\
+         while (($#)); do if [[ $1 == --root ]]; then root=$2; fi; shift; done\n\
+         mkdir -p \"$root/bin\" && cp '{bin}' \"$root/bin/stretchlint\"\n",
+        log = log.display(),
+        bin = release.tmp.0.join("bin/stretchlint").display(),
+    );
+    let cargo = release.tmp.write("fake-bin/cargo", script);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!("{}:{}", cargo.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    (path, log)
+}
+
+#[test]
+fn with_no_release_to_take_the_action_builds_its_source() {
+    if !bash_available() {
+        return;
+    }
+    let release = FakeRelease::new("action-src");
+    release.package("x86_64-unknown-linux-musl", true);
+    let (path, log) = fake_cargo(&release);
+    let home = release.tmp.0.join("home");
+    let home_s = home.to_str().unwrap();
+    let action = release.action.to_str().unwrap().to_owned();
+    // No ref (a local run), a branch, a moving major tag, a release tag with no pinned checksum.
+    for ref_ in ["", "main", "v9", "v9.9.8"] {
+        let _ = std::fs::remove_file(&log);
+        let run = release.run(&[
+            ("PATH", &path),
+            ("STRETCHLINT_ACTION_REF", ref_),
+            ("RUNNER_OS", "Linux"),
+            ("RUNNER_ARCH", "X64"),
+            ("GITHUB_ACTIONS", "true"),
+            ("HOME", home_s),
+        ]);
+        assert_scanned(&run);
+        let called =
+            std::fs::read_to_string(&log).unwrap_or_else(|_| panic!("cargo not called\n{}", run.context()));
+        let args: Vec<&str> = called.lines().collect();
+        assert_eq!(&args[..5], ["install", "--locked", "--quiet", "--path", action.as_str()], "{ref_:?}");
+        // On a runner, in the folder action.yml caches.
+        let target = format!("CARGO_TARGET_DIR={home_s}/.cache/stretchlint-action/target");
+        assert!(args.contains(&target.as_str()), "{ref_:?}: {called}");
+        assert!(!run.stderr().contains("downloading"), "{}", run.context());
+    }
+    let run = release.run(&[("PATH", &path), ("STRETCHLINT_ACTION_REF", "v9.9.8")]);
+    assert!(run.stderr().contains("has no stretchlint-v9.9.8-"), "{}", run.context());
+}
+
+#[test]
+fn plan_says_when_the_source_is_built_and_hashes_cargo_lock() {
+    if !bash_available() {
+        return;
+    }
+    let release = FakeRelease::new("action-src");
+    release.package("x86_64-unknown-linux-musl", true);
+    let linux = [("RUNNER_OS", "Linux"), ("RUNNER_ARCH", "X64")];
+    let cases: [(&[(&str, &str)], &str); 5] = [
+        (&[("INPUT_VERSION", TAG)], "false"),
+        (&[("STRETCHLINT_ACTION_REF", TAG)], "false"),
+        (&[("STRETCHLINT_ACTION_REF", "v9.9.8")], "true"),
+        (&[("STRETCHLINT_ACTION_REF", "main")], "true"),
+        (&[], "true"),
+    ];
+    let sum = Command::new("sh")
+        .arg("-c")
+        .arg("sha256sum Cargo.lock 2>/dev/null || shasum -a 256 Cargo.lock")
+        .current_dir(&release.action)
+        .output()
+        .unwrap();
+    let sum = String::from_utf8_lossy(&sum.stdout).split_whitespace().next().unwrap_or_default().to_owned();
+    assert_eq!(sum.len(), 64);
+    for (inputs, from_source) in cases {
+        let mut all = linux.to_vec();
+        all.extend_from_slice(inputs);
+        let run = run_action_at(&release.action, &repo_root(), &all, false, &["--plan"]);
+        assert_eq!(run.code(), Some(0), "{}", run.context());
+        assert_eq!(output_value(&run.github_output, "build-from-source"), Some(from_source), "{inputs:?}");
+        assert_eq!(output_value(&run.github_output, "cargo-lock-sha256"), Some(sum.as_str()));
+        // Nothing installed, nothing scanned.
+        assert!(run.stdout().is_empty() && run.stderr().is_empty(), "{}", run.context());
+    }
+}
+
 // ---- action.yml
 
 fn parse_yaml(rel: &str) -> Value {
@@ -507,7 +841,10 @@ fn checksum_manifest_has_only_comments_or_sha256_lines() {
     for line in text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
         let (hash, file) = line.split_once("  ").unwrap_or_else(|| panic!("not `<sha256>  <file>`: {line}"));
         assert!(hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{line}");
-        assert!(file.starts_with("stretchlint-") && file.ends_with(".tar.gz"), "{line}");
+        assert!(
+            file.starts_with("stretchlint-") && (file.ends_with(".tar.gz") || file.ends_with(".zip")),
+            "{line}"
+        );
     }
 }
 
@@ -570,5 +907,32 @@ fn pre_commit_hooks_select_every_input_kind() {
         [("terraform.tfvars.json", true), ("prod.auto.tfvars.json", true), ("vars.json", false)]
     {
         assert_eq!(stretchlint::discover::kind(Path::new(name)).is_some(), read, "{name}");
+    }
+}
+
+/// The cargo cache: only when `run.sh --plan` says the run builds from source, keyed on the
+/// action's Cargo.lock, over the folder run.sh builds in; and the action's ref reaches the script.
+#[test]
+fn action_yml_caches_cargo_only_for_a_source_build() {
+    let action = parse_yaml("action.yml");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let plan = steps.iter().find(|s| s["id"] == "plan").expect("a plan step");
+    assert_eq!(plan["run"], "bash \"$GITHUB_ACTION_PATH/action/run.sh\" --plan");
+    let cache = steps
+        .iter()
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/cache@")))
+        .expect("an actions/cache step");
+    assert_eq!(cache["if"], "steps.plan.outputs.build-from-source == 'true'");
+    let key = cache["with"]["key"].as_str().unwrap();
+    assert!(key.contains("${{ steps.plan.outputs.cargo-lock-sha256 }}"), "{key}");
+    let paths = cache["with"]["path"].as_str().unwrap();
+    let script = std::fs::read_to_string(repo_root().join("action/run.sh")).unwrap();
+    assert!(script.contains("CARGO_TARGET_DIR=\"$HOME/.cache/stretchlint-action/target\""));
+    assert!(paths.lines().any(|l| l.trim() == "~/.cache/stretchlint-action/target/"), "{paths}");
+    let order: Vec<&str> = steps.iter().map(|s| s["id"].as_str().unwrap_or("cache")).collect();
+    assert_eq!(order, ["plan", "cache", "run"]);
+    for id in ["plan", "run"] {
+        let step = steps.iter().find(|s| s["id"] == id).unwrap();
+        assert_eq!(step["env"]["STRETCHLINT_ACTION_REF"], "${{ github.action_ref }}", "{id}");
     }
 }
