@@ -274,6 +274,10 @@ install_source() {
     # only the stretchlint crate is compiled again. Elsewhere, cargo's own default.
     if [[ ${GITHUB_ACTIONS:-} == true && -n ${HOME:-} ]]; then
         export CARGO_TARGET_DIR="$HOME/.cache/stretchlint-action/target"
+        # Git Bash on Windows: cargo.exe wants C:\Users\..., not /c/Users/...
+        if command -v cygpath >/dev/null; then
+            CARGO_TARGET_DIR=$(cygpath -w "$CARGO_TARGET_DIR")
+        fi
     fi
     # --locked: the versions the repository was tested with, not whatever resolves today.
     cargo install --locked --quiet --path "$action_path" --root "$work/cargo" ||
