@@ -215,8 +215,18 @@ fn the_indexed_job_example_splits_and_merges_one_audit() {
         assert!(help.contains(flag), "{flag}");
     }
     let merge = docs.iter().find(|d| d["metadata"]["name"] == "stretchlint-merge").expect("the merge Job");
-    let script = merge["spec"]["template"]["spec"]["containers"][0]["args"][0].as_str().unwrap();
-    assert!(script.starts_with("stretchlint merge /results/part-*.jsonl"), "{script}");
+    let container = &merge["spec"]["template"]["spec"]["containers"][0];
+    // The image (Dockerfile) has no shell: its ENTRYPOINT is stretchlint, and no glob is expanded,
+    // so the merge names one part per completion index.
+    for c in [&spec["template"]["spec"]["containers"][0], container] {
+        assert!(c["command"].is_null(), "a `command` would replace the image's ENTRYPOINT: {c}");
+    }
+    let args: Vec<&str> = container["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(args[0], "merge");
+    let parts: Vec<&str> = args.iter().copied().filter(|a| a.starts_with("/results/part-")).collect();
+    let want: Vec<String> = (0..completions).map(|k| format!("/results/part-{k}.jsonl")).collect();
+    assert_eq!(parts, want, "the merge reads every pod's part");
+    assert!(args.iter().all(|a| !a.contains('*')), "no shell expands a glob: {args:?}");
 }
 
 #[test]
