@@ -230,6 +230,7 @@ unzip_to() {
     elif command -v python3 >/dev/null; then
         python3 -m zipfile -e "$1" "$2"
     elif command -v pwsh >/dev/null; then
+        # shellcheck disable=SC2016 # $args is PowerShell's, not the shell's.
         pwsh -NoProfile -Command 'Expand-Archive -Force -LiteralPath $args[0] -DestinationPath $args[1]' "$1" "$2"
     else
         fail "no unzip, 7z, python3 or pwsh found to unpack $1"
