@@ -149,6 +149,8 @@ pub struct Report {
     /// Files named on the command line, of no input's extension, that hold no input (a README):
     /// the CLI says so, since "All checks passed" alone would read as if they had been checked.
     pub not_inputs: Vec<String>,
+    /// The paths the run was given, as given: SARIF names its run after them.
+    pub paths: Vec<std::path::PathBuf>,
 }
 
 impl Report {
@@ -377,6 +379,7 @@ pub(crate) fn build(
         baseline: None,
         notices: Vec::new(),
         not_inputs: Vec::new(),
+        paths: Vec::new(),
     };
     report.recount();
     scrub(&mut report);
