@@ -342,6 +342,8 @@ pub enum AuditFormat {
     Markdown,
     /// One self-contained page: totals, architecture chart, rule heat map, findings per repository
     Html,
+    /// SARIF 2.1.0, one run per repository (DefectDojo, code scanning)
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -839,6 +841,7 @@ fn write_audit(audit: &crate::audit::Audit, format: AuditFormat, w: &mut dyn Wri
         AuditFormat::Csv => formats::csv(audit, w),
         AuditFormat::Markdown => formats::markdown(audit, w),
         AuditFormat::Html => crate::audit::html::render(audit, w),
+        AuditFormat::Sarif => crate::audit::sarif::render(audit, w),
     }
 }
 

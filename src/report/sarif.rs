@@ -83,7 +83,7 @@ fn notifications(report: &Report, at: &Locator) -> Vec<Value> {
         .collect()
 }
 
-fn level(severity: Severity) -> &'static str {
+pub(crate) fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -91,7 +91,7 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule(d: &rules::Descriptor) -> Value {
+pub(crate) fn rule(d: &rules::Descriptor) -> Value {
     json!({
         "id": d.code,
         "name": d.name,
@@ -230,7 +230,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Percent-encodes what may not appear raw in a URI path (RFC 3986 unreserved and `/` stay).
-fn encode(path: &str) -> String {
+pub(crate) fn encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
@@ -243,7 +243,7 @@ fn encode(path: &str) -> String {
 }
 
 /// A 1-based region whose end is never before its start.
-fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Value {
+pub(crate) fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Value {
     let (line, column) = (line.max(1), column.max(1));
     let (end_line, end_column) =
         if (end_line, end_column) < (line, column) { (line, column) } else { (end_line, end_column.max(1)) };
