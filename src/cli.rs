@@ -38,7 +38,7 @@ pub enum Command {
         #[arg(required = true)]
         names: Vec<String>,
     },
-    /// Scan many repositories with the auditor's settings into one report (json, jsonl, csv, markdown)
+    /// Scan many repositories with the auditor's settings into one report (json, jsonl, csv, markdown, html, sarif)
     Audit(Box<AuditArgs>),
     /// Combine `audit --format jsonl` outputs (the shards of one audit) into any audit report format
     Merge(MergeArgs),
