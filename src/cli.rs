@@ -739,14 +739,20 @@ fn audit(args: AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
 }
 
 /// Repositories done out of the total, files per second and the time left, on one line of
-/// standard error redrawn as repositories finish; nothing when standard error is not a terminal.
+/// standard error redrawn as repositories finish, at most every [`PROGRESS_EVERY`]; nothing when
+/// standard error is not a terminal that can redraw a line (`TERM=dumb` cannot).
 struct Progress {
     total: usize,
     done: usize,
     files: usize,
     started: std::time::Instant,
+    drawn: Option<std::time::Instant>,
     shown: bool,
 }
+
+/// How often the progress line is redrawn: thousands of small repositories finish faster than a
+/// terminal can usefully show them.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 impl Progress {
     fn new(total: usize) -> Self {
@@ -755,16 +761,24 @@ impl Progress {
             done: 0,
             files: 0,
             started: std::time::Instant::now(),
-            shown: std::io::stderr().is_terminal(),
+            drawn: None,
+            shown: std::io::stderr().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
         }
+    }
+
+    /// Whether to redraw now: the first and the last repository always, others once a period.
+    fn due(&self, now: std::time::Instant) -> bool {
+        self.done >= self.total || self.drawn.is_none_or(|at| now.duration_since(at) >= PROGRESS_EVERY)
     }
 
     fn done(&mut self, files: usize) {
         self.done += 1;
         self.files += files;
-        if !self.shown {
+        let now = std::time::Instant::now();
+        if !self.shown || !self.due(now) {
             return;
         }
+        self.drawn = Some(now);
         let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
         let left = (self.total - self.done.min(self.total)) as f64 * elapsed / self.done as f64;
         let _ = write!(
@@ -1111,4 +1125,22 @@ fn show_config(args: &ConfigArgs, out: &mut dyn Write) -> Result<ExitStatus, Err
         writeln!(out, "{key:18} {value:40}  {}", origin(key))?;
     }
     Ok(ExitStatus::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PROGRESS_EVERY, Progress};
+
+    #[test]
+    fn the_progress_line_is_redrawn_once_a_period_and_for_the_last_repository() {
+        let start = std::time::Instant::now();
+        let mut p = Progress { total: 3, done: 1, files: 0, started: start, drawn: None, shown: true };
+        assert!(p.due(start), "the first is drawn");
+        p.drawn = Some(start);
+        p.done = 2;
+        assert!(!p.due(start + PROGRESS_EVERY / 2), "too soon");
+        assert!(p.due(start + PROGRESS_EVERY));
+        p.done = 3;
+        assert!(p.due(start + PROGRESS_EVERY / 4), "the last is always drawn");
+    }
 }
