@@ -74,6 +74,14 @@ pub enum Command {
         #[arg(long = "rules", value_name = "DIR")]
         packs: Vec<PathBuf>,
     },
+    /// Print the completion script for a shell (e.g. `stretchlint completions bash > /etc/bash_completion.d/stretchlint`)
+    Completions { shell: clap_complete::Shell },
+    /// Print the stretchlint(1) man page as roff, or write a page per command into a folder
+    Man {
+        /// Write `stretchlint.1` and a `stretchlint-COMMAND.1` page per command into DIR
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -460,6 +468,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Rules { format, packs } => list_rules(format, &packs, out),
         Command::Explain { rule, format, packs } => explain(&rule, format, &packs, out),
         Command::Config(args) => show_config(&args, out),
+        Command::Completions { shell } => {
+            crate::generate::completions(shell, out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Man { dir } => {
+            crate::generate::man(dir.as_deref(), out)?;
+            Ok(ExitStatus::Clean)
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod error;
 pub mod fix;
+pub mod generate;
 pub mod inputs;
 pub mod loader;
 pub mod markdown;
