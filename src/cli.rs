@@ -55,7 +55,7 @@ pub enum Command {
     Model(ModelArgs),
     /// List the rule catalogue
     Rules {
-        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        #[arg(long, visible_alias = "output-format", value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
         /// Include the rules of this custom rule pack (folder or file; repeatable)
         #[arg(long = "rules", value_name = "DIR")]
@@ -68,7 +68,7 @@ pub enum Command {
         /// A rule code (SL101) or name (control-plane-not-spread)
         rule: String,
         /// `markdown` prints the rule's documentation page (docs/rules/)
-        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        #[arg(long, visible_alias = "output-format", value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
         /// Also look the rule up in this custom rule pack (folder or file; repeatable)
         #[arg(long = "rules", value_name = "DIR")]
@@ -177,7 +177,7 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format; repeat it to write several (default: human)
-    #[arg(long, value_enum)]
+    #[arg(long, visible_alias = "output-format", value_enum)]
     pub format: Vec<OutputFormat>,
     /// Write the `--format` just before this flag to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
@@ -215,6 +215,12 @@ pub struct CheckArgs {
     /// List the findings that inline suppressions cover (human format)
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Print the findings and nothing else: no cluster lines, no summary (the exit code is unchanged)
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print how many findings each rule has (`count  code  name`) instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
     /// Report only findings this baseline file does not hold, and list its entries that are fixed
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
@@ -328,7 +334,7 @@ pub struct MergeArgs {
 #[derive(Debug, Args)]
 pub struct AuditReportArgs {
     /// Report format; repeat it to write several (default: markdown)
-    #[arg(long, value_enum)]
+    #[arg(long, visible_alias = "output-format", value_enum)]
     pub format: Vec<AuditFormat>,
     /// Write the `--format` just before this flag to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
@@ -365,7 +371,7 @@ pub struct SimulateArgs {
     /// Workers are degraded when fewer than this share of their replicas survive
     #[arg(long, value_name = "SHARE", default_value_t = 2.0 / 3.0)]
     pub worker_share: f64,
-    #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = SimulateFormat::Human)]
     pub format: SimulateFormat,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -395,7 +401,7 @@ pub struct InferArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub walk: WalkChoice,
-    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
 }
 
@@ -404,6 +410,8 @@ pub enum OutputFormat {
     /// Each finding with its source lines, then the clusters and a summary
     #[default]
     Human,
+    /// One line per finding: `file:line:col: CODE [severity] message`
+    Concise,
     /// One versioned JSON object (the stable contract)
     Json,
     /// SARIF 2.1.0 for GitHub code scanning
@@ -507,6 +515,8 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let options = report::Options {
         changed_files: changed_files(args.changed_files.as_deref())?,
         show_suppressed: args.show_suppressed,
+        quiet: args.quiet,
+        statistics: args.statistics,
     };
     let targets = if args.targets.is_empty() {
         // Built without `Cli::try_parse_args` (a library caller): every format to standard output.
@@ -515,6 +525,14 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     } else {
         args.targets
     };
+    // Counts replace the findings of a text format only: a JSON or SARIF consumer counts itself.
+    let not_text = |(f, _): &&(OutputFormat, _)| !matches!(f, OutputFormat::Human | OutputFormat::Concise);
+    if let Some((other, _)) = targets.iter().find(not_text).filter(|_| args.statistics) {
+        let name = other.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "--statistics goes with the human or concise format, not `{name}`"
+        )));
+    }
     // A baseline that cannot be read stops the run before the scan.
     let baseline = args.baseline.as_deref().map(report::baseline::read).transpose()?;
     let mut report = lint_paths(&args.paths, &settings)?;
@@ -567,6 +585,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         };
         let format = match format {
             OutputFormat::Human => Format::Human { color },
+            OutputFormat::Concise => Format::Concise,
             OutputFormat::Json => Format::Json,
             OutputFormat::Sarif => Format::Sarif,
             OutputFormat::Github => Format::Github,

@@ -84,3 +84,95 @@ fn man_dir_writes_a_page_per_command() {
     let check = std::fs::read_to_string(dir.0.join("stretchlint-check.1")).unwrap();
     assert!(check.contains("\\-\\-select"), "check's page lists its options");
 }
+
+const BROKEN: &str = "fixtures/clusters/broken-stretch";
+
+#[test]
+fn output_format_is_an_alias_of_format_on_every_command() {
+    let by_alias = stretchlint(&["check", BROKEN, "--output-format", "json"]);
+    let by_name = stretchlint(&["check", BROKEN, "--format", "json"]);
+    assert_eq!(by_alias.status.code(), Some(1));
+    assert_eq!(stdout(&by_alias), stdout(&by_name));
+    // It pairs with `--output` as `--format` does.
+    let dir = TempDir::new("alias");
+    let sarif = dir.0.join("r.sarif");
+    let paired =
+        stretchlint(&["check", BROKEN, "--output-format", "sarif", "--output", sarif.to_str().unwrap()]);
+    assert_eq!(paired.status.code(), Some(1), "{}", stderr(&paired));
+    assert!(std::fs::read_to_string(&sarif).unwrap().contains("\"version\": \"2.1.0\""));
+    for args in [
+        &["rules", "--output-format", "json"][..],
+        &["explain", "SL101", "--output-format", "markdown"],
+        &["infer", BROKEN, "--output-format", "json"],
+        &["simulate", BROKEN, "--output-format", "json"],
+        &["audit", BROKEN, "--output-format", "csv"],
+    ] {
+        let out = stretchlint(args);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {}", stderr(&out));
+    }
+    // Every command that has `--format` takes the alias (help lists it).
+    for sub in stretchlint::cli::Cli::command().get_subcommands() {
+        if let Some(format) = sub.get_arguments().find(|a| a.get_id() == "format") {
+            let aliases = format.get_visible_aliases().unwrap_or_default();
+            assert!(aliases.contains(&"output-format"), "`{}` lacks --output-format", sub.get_name());
+        }
+    }
+}
+
+#[test]
+fn concise_prints_one_line_per_finding_then_the_summary() {
+    let out = stretchlint(&["check", BROKEN, "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 7, "{text}");
+    assert!(
+        lines[0].starts_with(
+            "fixtures/clusters/broken-stretch/install-config.yaml:25:11: SL101 [error] control plane has 3 members"
+        ),
+        "{text}"
+    );
+    assert!(lines[1].contains(":35:28: SL107 [warning] "), "{text}");
+    assert_eq!(lines[6], "Found 4 errors, 2 warnings, 0 infos (1 file, 1 document, 1 cluster).");
+    let clean = stretchlint(&["check", "fixtures/architectures/ipi-overlay-fip", "--format", "concise"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert!(stdout(&clean).starts_with("All checks passed ("), "{}", stdout(&clean));
+}
+
+#[test]
+fn quiet_prints_only_the_findings_and_keeps_the_exit_code() {
+    let concise = stretchlint(&["check", BROKEN, "--format", "concise", "--quiet"]);
+    assert_eq!(concise.status.code(), Some(1));
+    let text = stdout(&concise);
+    assert_eq!(text.lines().count(), 6, "{text}");
+    assert!(text.lines().all(|l| l.starts_with("fixtures/clusters/broken-stretch/install-config.yaml:")));
+    let human = stretchlint(&["check", BROKEN, "-q"]);
+    assert_eq!(human.status.code(), Some(1));
+    let text = stdout(&human);
+    assert!(text.contains("SL101 (control-plane-not-spread)"), "{text}");
+    assert!(!text.contains("Found 4 errors"), "{text}");
+    assert!(!text.contains("cluster broken-stretch:"), "{text}");
+    let clean = stretchlint(&["check", "fixtures/architectures/ipi-overlay-fip", "--quiet"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stdout(&clean), "");
+}
+
+#[test]
+fn statistics_count_the_findings_per_rule_most_first() {
+    let out = stretchlint(&["check", "fixtures/planted", "--statistics"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "3  SL211  vrrp-blocked-by-security-group", "{text}");
+    assert_eq!(lines[1], "2  SL601  inter-az-latency", "{text}");
+    // Equal counts in code order.
+    assert_eq!(lines[2], "1  SL205  single-gateway-stretched-l2", "{text}");
+    assert!(lines.last().unwrap().starts_with("Found 10 errors, 2 warnings"), "{text}");
+    assert!(!text.contains("╭"), "no finding is drawn: {text}");
+    let quiet = stretchlint(&["check", "fixtures/planted", "--statistics", "-q", "--format", "concise"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(stdout(&quiet).lines().count(), lines.len() - 1);
+    let json = stretchlint(&["check", BROKEN, "--statistics", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(2));
+    assert!(stderr(&json).contains("--statistics goes with the human or concise format, not `json`"));
+}
