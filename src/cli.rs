@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::error::ErrorKind;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+pub use crate::color::ColorChoice;
 use crate::config::{self, Config};
 use crate::diagnostic::Severity;
 use crate::discover::Pattern;
@@ -447,13 +448,6 @@ impl FailOn {
     }
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
 /// How a run ended, mapped to the process exit code by `main`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -577,12 +571,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         ));
     }
     for (format, dest) in targets {
-        let to_terminal = dest.is_none() && std::io::stdout().is_terminal();
-        let color = match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
-        };
+        let color = crate::color::enabled(args.color, dest.is_none());
         let format = match format {
             OutputFormat::Human => Format::Human { color },
             OutputFormat::Concise => Format::Concise,
@@ -951,13 +940,7 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> Result<ExitStatus, Erro
     unknown_zones(&options.lose, &sim.known_zones)?;
     match args.format {
         SimulateFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
+            let color = crate::color::enabled(args.color, true);
             crate::simulate::render::human(&sim, color, out)?;
         }
         SimulateFormat::Json => crate::simulate::render::json(&sim, out)?,

@@ -15,6 +15,7 @@
 pub mod arch;
 pub mod audit;
 pub mod cli;
+pub mod color;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;

@@ -176,3 +176,43 @@ fn statistics_count_the_findings_per_rule_most_first() {
     assert_eq!(json.status.code(), Some(2));
     assert!(stderr(&json).contains("--statistics goes with the human or concise format, not `json`"));
 }
+
+fn coloured(o: &Output) -> bool {
+    o.stdout.windows(2).any(|w| w == b"\x1b[")
+}
+
+#[test]
+fn colour_follows_the_environment_when_the_command_line_does_not_say() {
+    let check = ["check", BROKEN];
+    // Standard output is a pipe here: plain unless forced.
+    assert!(!coloured(&run(&check, &[])));
+    assert!(!coloured(&run(&check, &[("TERM", "xterm-256color")])));
+    assert!(coloured(&run(&check, &[("FORCE_COLOR", "1")])));
+    assert!(coloured(&run(&check, &[("CLICOLOR_FORCE", "1")])));
+    assert!(coloured(&run(&check, &[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")])), "forced means forced");
+    assert!(!coloured(&run(&check, &[("FORCE_COLOR", "0")])));
+    assert!(!coloured(&run(&check, &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")])), "NO_COLOR beats forcing");
+    assert!(!coloured(&run(&check, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")])));
+    // simulate's tables follow the same rules.
+    assert!(coloured(&run(&["simulate", BROKEN], &[("FORCE_COLOR", "1")])));
+    assert!(!coloured(&run(&["simulate", BROKEN], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")])));
+}
+
+#[test]
+fn the_color_flag_wins_over_the_environment() {
+    let never = run(&["check", BROKEN, "--color", "never"], &[("FORCE_COLOR", "1"), ("CLICOLOR_FORCE", "1")]);
+    assert_eq!(never.status.code(), Some(1));
+    assert!(!coloured(&never));
+    assert!(coloured(&run(&["check", BROKEN, "--color", "always"], &[("NO_COLOR", "1")])));
+    assert!(!coloured(&run(&["simulate", BROKEN, "--color", "never"], &[("FORCE_COLOR", "1")])));
+    // A report written to a file is not coloured by the environment's forcing.
+    let dir = TempDir::new("color");
+    let file = dir.0.join("report.txt");
+    let out = run(
+        &["check", BROKEN, "--format", "human", "--output", file.to_str().unwrap()],
+        &[("FORCE_COLOR", "1")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("SL101") && !text.contains('\x1b'), "{text}");
+}
