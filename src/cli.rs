@@ -262,7 +262,7 @@ pub struct RuleChoice {
 /// Which configuration file applies.
 #[derive(Clone, Debug, Default, Args)]
 pub struct ConfigChoice {
-    /// Use this configuration file instead of the nearest `.stretchlint.yaml`
+    /// Use this configuration file instead of the nearest `.stretchlint.yaml` (or `.yml`)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Ignore every configuration file and inline suppression (an auditor's run)
@@ -279,10 +279,24 @@ impl ConfigChoice {
         }
         let path = match &self.config {
             Some(path) => Some(path.clone()),
-            None => config::find(paths.first().map_or(std::path::Path::new("."), PathBuf::as_path)),
+            None => find_config(paths),
         };
         path.map(|p| Config::load(&p)).transpose()
     }
+}
+
+/// The nearest configuration file above the first path, with a warning on standard error when a
+/// `.stretchlint.yml` beside it goes unread.
+fn find_config(paths: &[PathBuf]) -> Option<PathBuf> {
+    let found = config::locate(paths.first().map_or(std::path::Path::new("."), PathBuf::as_path))?;
+    if let Some(shadowed) = &found.shadowed {
+        note(&format!(
+            "warning: {} is not read: {} beside it is the configuration (keep one of the two)",
+            crate::source::display_path(shadowed),
+            crate::source::display_path(&found.path)
+        ));
+    }
+    Some(found.path)
 }
 
 #[derive(Debug, Args)]
@@ -977,7 +991,7 @@ fn unknown_zones(lose: &[Vec<String>], known: &[String]) -> Result<(), Error> {
 /// clusters `check` reads; `--no-ignore` adds to the configuration's choice.
 fn model_settings(paths: &[PathBuf], no_ignore: bool) -> Result<Settings, Error> {
     let mut settings = Settings { no_ignore, ..Settings::default() };
-    if let Some(path) = config::find(paths.first().map_or(std::path::Path::new("."), PathBuf::as_path)) {
+    if let Some(path) = find_config(paths) {
         let mut configured = Settings::default();
         configured.apply(&Config::load(&path)?);
         settings.exclude = configured.exclude;

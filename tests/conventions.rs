@@ -216,3 +216,78 @@ fn the_color_flag_wins_over_the_environment() {
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("SL101") && !text.contains('\x1b'), "{text}");
 }
+
+/// A folder holding the broken-stretch install-config and the given configuration files.
+fn cluster_with_configs(tag: &str, configs: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new(tag);
+    let manifest = std::fs::read_to_string(format!("{BROKEN}/install-config.yaml")).unwrap();
+    dir.write("install-config.yaml", manifest);
+    for (name, text) in configs {
+        dir.write(name, text);
+    }
+    dir
+}
+
+/// The codes a JSON run in `dir` reports, and its standard error.
+fn codes_in(dir: &TempDir, args: &[&str]) -> (Vec<String>, String) {
+    let out = common::stretchlint_in(&[&["check", "--format", "json"], args].concat(), &dir.0);
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", stderr(&out)));
+    let codes =
+        v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()).collect();
+    (codes, stderr(&out))
+}
+
+#[test]
+fn a_stretchlint_yml_is_a_configuration_file_too() {
+    let dir = cluster_with_configs("yml", &[(".stretchlint.yml", "ignore: [SL101]\n")]);
+    let (codes, err) = codes_in(&dir, &[]);
+    assert!(!codes.contains(&"SL101".to_owned()), "{codes:?}");
+    assert!(codes.contains(&"SL102".to_owned()), "{codes:?}");
+    assert!(!err.contains("warning"), "{err}");
+    let show = common::stretchlint_in(&["config", "--show"], &dir.0);
+    assert!(stdout(&show).contains(".stretchlint.yml"), "{}", stdout(&show));
+    // The walk does not read it as a manifest (a `foo.yml` beside it would be a second file).
+    let out = common::stretchlint_in(&["check", "--format", "json"], &dir.0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+}
+
+#[test]
+fn with_both_names_in_one_folder_the_yaml_wins_with_a_warning() {
+    let dir = cluster_with_configs(
+        "both",
+        &[(".stretchlint.yaml", "ignore: [SL101]\n"), (".stretchlint.yml", "ignore: [SL102]\n")],
+    );
+    let (codes, err) = codes_in(&dir, &[]);
+    assert!(!codes.contains(&"SL101".to_owned()), "{codes:?}");
+    assert!(codes.contains(&"SL102".to_owned()), "the .yml is not read: {codes:?}");
+    assert!(
+        err.contains(
+            "warning: .stretchlint.yml is not read: .stretchlint.yaml beside it is the configuration"
+        ),
+        "{err}"
+    );
+    let (_, err) = codes_in(&dir, &["--config", ".stretchlint.yml"]);
+    assert!(!err.contains("warning"), "a file named with --config is no guess: {err}");
+}
+
+#[test]
+fn a_mistyped_rule_gets_a_suggestion() {
+    let out = stretchlint(&["check", BROKEN, "--select", "SL1O1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown rule `SL1O1`: did you mean `SL101`?"), "{}", stderr(&out));
+    let out = stretchlint(&["check", BROKEN, "--ignore", "contol-plane-not-spread"]);
+    assert!(stderr(&out).contains("did you mean `control-plane-not-spread`?"), "{}", stderr(&out));
+    let out = stretchlint(&["explain", "SL1O1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean `SL101`?"), "{}", stderr(&out));
+    let dir = cluster_with_configs("typo", &[(".stretchlint.yaml", "select:\n  - SL1O1\n")]);
+    let out = common::stretchlint_in(&["check"], &dir.0);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(".stretchlint.yaml:2:5: unknown rule `SL1O1`: did you mean `SL101`?"),
+        "{}",
+        stderr(&out)
+    );
+}
