@@ -351,7 +351,7 @@ fn clean(path: &Path) -> PathBuf {
 }
 
 /// The nearest folder above `file` (its own included) that holds an install-config or a
-/// `.stretchlint.yaml`, or else is a repository root (holds `.git`).
+/// configuration file (`.stretchlint.yaml` or `.yml`), or else is a repository root (holds `.git`).
 pub fn cluster_root(file: &Path) -> Option<PathBuf> {
     let start = file.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })?;
     let start = start.canonicalize().ok()?;

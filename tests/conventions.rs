@@ -291,3 +291,12 @@ fn a_mistyped_rule_gets_a_suggestion() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_stretchlint_yml_marks_the_context_root_of_a_named_file() {
+    let dir = TempDir::new("yml-root");
+    dir.write(".stretchlint.yml", "fail-on: error\n");
+    let file = dir.write("clusters/a/machineset.yaml", "kind: MachineSet\n");
+    let root = stretchlint::discover::cluster_root(&file).unwrap();
+    assert_eq!(root, dir.0.canonicalize().unwrap());
+}
