@@ -300,3 +300,20 @@ fn a_stretchlint_yml_marks_the_context_root_of_a_named_file() {
     let root = stretchlint::discover::cluster_root(&file).unwrap();
     assert_eq!(root, dir.0.canonicalize().unwrap());
 }
+
+#[test]
+fn quiet_still_names_the_inputs_not_read() {
+    // Without these notes a quiet run would read as covering files it skipped.
+    for format in ["human", "concise"] {
+        let out =
+            stretchlint(&["check", "fixtures/planted", "--max-file-size", "2KiB", "-q", "--format", format]);
+        let text = stdout(&out);
+        assert!(
+            text.contains(
+                "note: fixtures/planted/ipi-overlay-fip/install-config.yaml: 2.3 KiB is over the 2 KiB limit"
+            ),
+            "{format}: {text}"
+        );
+        assert!(!text.contains("not read, see the note"), "{format}: no summary line: {text}");
+    }
+}
