@@ -15,11 +15,13 @@
 pub mod arch;
 pub mod audit;
 pub mod cli;
+pub mod color;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
 pub mod fix;
+pub mod generate;
 pub mod inputs;
 pub mod loader;
 pub mod markdown;
