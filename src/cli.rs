@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::error::ErrorKind;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+pub use crate::color::ColorChoice;
 use crate::config::{self, Config};
 use crate::diagnostic::Severity;
 use crate::discover::Pattern;
@@ -38,7 +39,7 @@ pub enum Command {
         #[arg(required = true)]
         names: Vec<String>,
     },
-    /// Scan many repositories with the auditor's settings into one report (json, jsonl, csv, markdown)
+    /// Scan many repositories with the auditor's settings into one report (json, jsonl, csv, markdown, html, sarif)
     Audit(Box<AuditArgs>),
     /// Combine `audit --format jsonl` outputs (the shards of one audit) into any audit report format
     Merge(MergeArgs),
@@ -55,7 +56,7 @@ pub enum Command {
     Model(ModelArgs),
     /// List the rule catalogue
     Rules {
-        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        #[arg(long, visible_alias = "output-format", value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
         /// Include the rules of this custom rule pack (folder or file; repeatable)
         #[arg(long = "rules", value_name = "DIR")]
@@ -68,11 +69,19 @@ pub enum Command {
         /// A rule code (SL101) or name (control-plane-not-spread)
         rule: String,
         /// `markdown` prints the rule's documentation page (docs/rules/)
-        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        #[arg(long, visible_alias = "output-format", value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
         /// Also look the rule up in this custom rule pack (folder or file; repeatable)
         #[arg(long = "rules", value_name = "DIR")]
         packs: Vec<PathBuf>,
+    },
+    /// Print the completion script for a shell (e.g. `stretchlint completions bash > /etc/bash_completion.d/stretchlint`)
+    Completions { shell: clap_complete::Shell },
+    /// Print the stretchlint(1) man page as roff, or write a page per command into a folder
+    Man {
+        /// Write `stretchlint.1` and a `stretchlint-COMMAND.1` page per command into DIR
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -169,7 +178,7 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format; repeat it to write several (default: human)
-    #[arg(long, value_enum)]
+    #[arg(long, visible_alias = "output-format", value_enum)]
     pub format: Vec<OutputFormat>,
     /// Write the `--format` just before this flag to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
@@ -207,6 +216,12 @@ pub struct CheckArgs {
     /// List the findings that inline suppressions cover (human format)
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Print the findings and nothing else: no cluster lines, no summary (the exit code is unchanged)
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print how many findings each rule has (`count  code  name`) instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
     /// Report only findings this baseline file does not hold, and list its entries that are fixed
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
@@ -247,7 +262,7 @@ pub struct RuleChoice {
 /// Which configuration file applies.
 #[derive(Clone, Debug, Default, Args)]
 pub struct ConfigChoice {
-    /// Use this configuration file instead of the nearest `.stretchlint.yaml`
+    /// Use this configuration file instead of the nearest `.stretchlint.yaml` (or `.yml`)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Ignore every configuration file and inline suppression (an auditor's run)
@@ -264,10 +279,24 @@ impl ConfigChoice {
         }
         let path = match &self.config {
             Some(path) => Some(path.clone()),
-            None => config::find(paths.first().map_or(std::path::Path::new("."), PathBuf::as_path)),
+            None => find_config(paths),
         };
         path.map(|p| Config::load(&p)).transpose()
     }
+}
+
+/// The nearest configuration file above the first path, with a warning on standard error when a
+/// `.stretchlint.yml` beside it goes unread.
+fn find_config(paths: &[PathBuf]) -> Option<PathBuf> {
+    let found = config::locate(paths.first().map_or(std::path::Path::new("."), PathBuf::as_path))?;
+    if let Some(shadowed) = &found.shadowed {
+        note(&format!(
+            "warning: {} is not read: {} beside it is the configuration (keep one of the two)",
+            crate::source::display_path(shadowed),
+            crate::source::display_path(&found.path)
+        ));
+    }
+    Some(found.path)
 }
 
 #[derive(Debug, Args)]
@@ -320,7 +349,7 @@ pub struct MergeArgs {
 #[derive(Debug, Args)]
 pub struct AuditReportArgs {
     /// Report format; repeat it to write several (default: markdown)
-    #[arg(long, value_enum)]
+    #[arg(long, visible_alias = "output-format", value_enum)]
     pub format: Vec<AuditFormat>,
     /// Write the `--format` just before this flag to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
@@ -342,6 +371,8 @@ pub enum AuditFormat {
     Markdown,
     /// One self-contained page: totals, architecture chart, rule heat map, findings per repository
     Html,
+    /// SARIF 2.1.0, one run per repository (DefectDojo, code scanning)
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -357,7 +388,7 @@ pub struct SimulateArgs {
     /// Workers are degraded when fewer than this share of their replicas survive
     #[arg(long, value_name = "SHARE", default_value_t = 2.0 / 3.0)]
     pub worker_share: f64,
-    #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = SimulateFormat::Human)]
     pub format: SimulateFormat,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -387,7 +418,7 @@ pub struct InferArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub walk: WalkChoice,
-    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
 }
 
@@ -396,6 +427,8 @@ pub enum OutputFormat {
     /// Each finding with its source lines, then the clusters and a summary
     #[default]
     Human,
+    /// One line per finding: `file:line:col: CODE [severity] message`
+    Concise,
     /// One versioned JSON object (the stable contract)
     Json,
     /// SARIF 2.1.0 for GitHub code scanning
@@ -431,13 +464,6 @@ impl FailOn {
     }
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
 /// How a run ended, mapped to the process exit code by `main`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -460,6 +486,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Rules { format, packs } => list_rules(format, &packs, out),
         Command::Explain { rule, format, packs } => explain(&rule, format, &packs, out),
         Command::Config(args) => show_config(&args, out),
+        Command::Completions { shell } => {
+            crate::generate::completions(shell, out)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Man { dir } => {
+            crate::generate::man(dir.as_deref(), out)?;
+            Ok(ExitStatus::Clean)
+        }
     }
 }
 
@@ -491,6 +525,8 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let options = report::Options {
         changed_files: changed_files(args.changed_files.as_deref())?,
         show_suppressed: args.show_suppressed,
+        quiet: args.quiet,
+        statistics: args.statistics,
     };
     let targets = if args.targets.is_empty() {
         // Built without `Cli::try_parse_args` (a library caller): every format to standard output.
@@ -499,6 +535,14 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     } else {
         args.targets
     };
+    // Counts replace the findings of a text format only: a JSON or SARIF consumer counts itself.
+    let not_text = |(f, _): &&(OutputFormat, _)| !matches!(f, OutputFormat::Human | OutputFormat::Concise);
+    if let Some((other, _)) = targets.iter().find(not_text).filter(|_| args.statistics) {
+        let name = other.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "--statistics goes with the human or concise format, not `{name}`"
+        )));
+    }
     // A baseline that cannot be read stops the run before the scan.
     let baseline = args.baseline.as_deref().map(report::baseline::read).transpose()?;
     let mut report = lint_paths(&args.paths, &settings)?;
@@ -543,14 +587,10 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         ));
     }
     for (format, dest) in targets {
-        let to_terminal = dest.is_none() && std::io::stdout().is_terminal();
-        let color = match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
-        };
+        let color = crate::color::enabled(args.color, dest.is_none());
         let format = match format {
             OutputFormat::Human => Format::Human { color },
+            OutputFormat::Concise => Format::Concise,
             OutputFormat::Json => Format::Json,
             OutputFormat::Sarif => Format::Sarif,
             OutputFormat::Github => Format::Github,
@@ -737,14 +777,20 @@ fn audit(args: AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
 }
 
 /// Repositories done out of the total, files per second and the time left, on one line of
-/// standard error redrawn as repositories finish; nothing when standard error is not a terminal.
+/// standard error redrawn as repositories finish, at most every [`PROGRESS_EVERY`]; nothing when
+/// standard error is not a terminal that can redraw a line (`TERM=dumb` cannot).
 struct Progress {
     total: usize,
     done: usize,
     files: usize,
     started: std::time::Instant,
+    drawn: Option<std::time::Instant>,
     shown: bool,
 }
+
+/// How often the progress line is redrawn: thousands of small repositories finish faster than a
+/// terminal can usefully show them.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 impl Progress {
     fn new(total: usize) -> Self {
@@ -753,16 +799,24 @@ impl Progress {
             done: 0,
             files: 0,
             started: std::time::Instant::now(),
-            shown: std::io::stderr().is_terminal(),
+            drawn: None,
+            shown: std::io::stderr().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
         }
+    }
+
+    /// Whether to redraw now: the first and the last repository always, others once a period.
+    fn due(&self, now: std::time::Instant) -> bool {
+        self.done >= self.total || self.drawn.is_none_or(|at| now.duration_since(at) >= PROGRESS_EVERY)
     }
 
     fn done(&mut self, files: usize) {
         self.done += 1;
         self.files += files;
-        if !self.shown {
+        let now = std::time::Instant::now();
+        if !self.shown || !self.due(now) {
             return;
         }
+        self.drawn = Some(now);
         let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
         let left = (self.total - self.done.min(self.total)) as f64 * elapsed / self.done as f64;
         let _ = write!(
@@ -839,6 +893,7 @@ fn write_audit(audit: &crate::audit::Audit, format: AuditFormat, w: &mut dyn Wri
         AuditFormat::Csv => formats::csv(audit, w),
         AuditFormat::Markdown => formats::markdown(audit, w),
         AuditFormat::Html => crate::audit::html::render(audit, w),
+        AuditFormat::Sarif => crate::audit::sarif::render(audit, w),
     }
 }
 
@@ -916,13 +971,7 @@ fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> Result<ExitStatus, Erro
     unknown_zones(&options.lose, &sim.known_zones)?;
     match args.format {
         SimulateFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
+            let color = crate::color::enabled(args.color, true);
             crate::simulate::render::human(&sim, color, out)?;
         }
         SimulateFormat::Json => crate::simulate::render::json(&sim, out)?,
@@ -959,7 +1008,7 @@ fn unknown_zones(lose: &[Vec<String>], known: &[String]) -> Result<(), Error> {
 /// clusters `check` reads; `--no-ignore` adds to the configuration's choice.
 fn model_settings(paths: &[PathBuf], no_ignore: bool) -> Result<Settings, Error> {
     let mut settings = Settings { no_ignore, ..Settings::default() };
-    if let Some(path) = config::find(paths.first().map_or(std::path::Path::new("."), PathBuf::as_path)) {
+    if let Some(path) = find_config(paths) {
         let mut configured = Settings::default();
         configured.apply(&Config::load(&path)?);
         settings.exclude = configured.exclude;
@@ -1108,4 +1157,22 @@ fn show_config(args: &ConfigArgs, out: &mut dyn Write) -> Result<ExitStatus, Err
         writeln!(out, "{key:18} {value:40}  {}", origin(key))?;
     }
     Ok(ExitStatus::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PROGRESS_EVERY, Progress};
+
+    #[test]
+    fn the_progress_line_is_redrawn_once_a_period_and_for_the_last_repository() {
+        let start = std::time::Instant::now();
+        let mut p = Progress { total: 3, done: 1, files: 0, started: start, drawn: None, shown: true };
+        assert!(p.due(start), "the first is drawn");
+        p.drawn = Some(start);
+        p.done = 2;
+        assert!(!p.due(start + PROGRESS_EVERY / 2), "too soon");
+        assert!(p.due(start + PROGRESS_EVERY));
+        p.done = 3;
+        assert!(p.due(start + PROGRESS_EVERY / 4), "the last is always drawn");
+    }
 }

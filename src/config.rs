@@ -12,7 +12,10 @@ use crate::error::Error;
 use crate::source::{LineIndex, Span};
 use crate::yaml::{Node, NodeKind};
 
-pub const FILE_NAME: &str = ".stretchlint.yaml";
+/// The names a configuration file may have, the preferred first: `.yml` is accepted because YAML
+/// users type either (install-config.yml is read too), and one folder holding both reads the first.
+pub const FILE_NAMES: [&str; 2] = [".stretchlint.yaml", ".stretchlint.yml"];
+pub const FILE_NAME: &str = FILE_NAMES[0];
 
 /// The published schema, embedded.
 pub const SCHEMA: &str = include_str!("../schemas/config.schema.json");
@@ -48,11 +51,35 @@ pub struct Config {
     pub lines: Vec<(String, usize)>,
 }
 
-/// The nearest `.stretchlint.yaml` at or above `start` (a file's folder, or the folder itself).
+/// The nearest `.stretchlint.yaml` (or `.stretchlint.yml`) at or above `start` (a file's folder,
+/// or the folder itself).
 pub fn find(start: &Path) -> Option<PathBuf> {
+    locate(start).map(|found| found.path)
+}
+
+/// A configuration file found by walking up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    /// The `.stretchlint.yml` beside a `.stretchlint.yaml`, which is not read: the CLI warns, since
+    /// an edit to it would do nothing.
+    pub shadowed: Option<PathBuf>,
+}
+
+/// [`find`], and the file its choice leaves unread.
+pub fn locate(start: &Path) -> Option<Found> {
     let start = std::path::absolute(start).ok()?;
     let dir = if start.is_dir() { start.as_path() } else { start.parent()? };
-    dir.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+    dir.ancestors().find_map(|d| {
+        let mut present = FILE_NAMES.iter().map(|n| d.join(n)).filter(|p| p.is_file());
+        let path = present.next()?;
+        Some(Found { path, shadowed: present.next() })
+    })
+}
+
+/// Whether `name` is a configuration file's name (a walk does not read one as an input).
+pub fn is_file_name(name: &std::ffi::OsStr) -> bool {
+    FILE_NAMES.iter().any(|n| name == *n)
 }
 
 impl Config {
@@ -94,7 +121,7 @@ impl Config {
                     if crate::rules::matches_any(&key) {
                         Ok(key)
                     } else {
-                        Err(at(item.span, format!("unknown rule `{key}` (see `stretchlint rules`)")))
+                        Err(at(item.span, crate::rules::unknown_rule(&key)))
                     }
                 })
                 .collect()
@@ -109,10 +136,7 @@ impl Config {
                     for (rule, level) in value.as_map().unwrap_or_default() {
                         let rule_name = rule.scalar_text().unwrap_or_default();
                         if crate::rules::find(&rule_name).is_none() {
-                            return Err(at(
-                                rule.span,
-                                format!("unknown rule `{rule_name}` (see `stretchlint rules`)"),
-                            ));
+                            return Err(at(rule.span, crate::rules::unknown_rule(&rule_name)));
                         }
                         config.severity.push((rule_name, level.as_str().and_then(severity)));
                     }

@@ -31,7 +31,6 @@ use crate::source::display_path;
 /// never descends into `.terraform`.
 const SKIPPED_DIRS: [&str; 4] = [".git", "target", ".terraform", "node_modules"];
 const INSTALL_CONFIG_NAMES: [&str; 2] = ["install-config.yaml", "install-config.yml"];
-use crate::config::FILE_NAME as CONFIG_NAME;
 
 /// A glob and the folder it is relative to: the working directory for `--exclude`, the config
 /// file's folder for its `exclude` and `per-path-ignores`.
@@ -262,7 +261,7 @@ fn walk<'a>(
         .filter(|e| {
             e.file_type().is_some_and(|t| t.is_file())
                 && kind(e.path()).is_some()
-                && e.file_name() != CONFIG_NAME
+                && !crate::config::is_file_name(e.file_name())
         })
         .map(|e| clean(e.path()))
 }
@@ -352,7 +351,7 @@ fn clean(path: &Path) -> PathBuf {
 }
 
 /// The nearest folder above `file` (its own included) that holds an install-config or a
-/// `.stretchlint.yaml`, or else is a repository root (holds `.git`).
+/// configuration file (`.stretchlint.yaml` or `.yml`), or else is a repository root (holds `.git`).
 pub fn cluster_root(file: &Path) -> Option<PathBuf> {
     let start = file.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })?;
     let start = start.canonicalize().ok()?;
@@ -360,7 +359,7 @@ pub fn cluster_root(file: &Path) -> Option<PathBuf> {
         .ancestors()
         .find(|dir| {
             INSTALL_CONFIG_NAMES.iter().any(|n| dir.join(n).is_file())
-                || dir.join(CONFIG_NAME).is_file()
+                || crate::config::FILE_NAMES.iter().any(|n| dir.join(n).is_file())
                 || dir.join(".git").exists()
         })
         // Keep the user's spelling (relative paths stay relative in the output).

@@ -9,7 +9,7 @@ pub enum Error {
     PathNotFound(PathBuf),
     #[error("cannot read `{}`: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("unknown rule `{0}` (see `stretchlint rules`)")]
+    #[error("{}", crate::rules::unknown_rule(.0))]
     UnknownRule(String),
     /// A configuration, baseline or rule file that does not parse or validate, at the position of the problem.
     #[error("{}:{line}:{column}: {message}", path.display())]

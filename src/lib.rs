@@ -15,11 +15,13 @@
 pub mod arch;
 pub mod audit;
 pub mod cli;
+pub mod color;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
 pub mod fix;
+pub mod generate;
 pub mod inputs;
 pub mod loader;
 pub mod markdown;
@@ -246,6 +248,7 @@ pub fn lint_overlaid(
         report.summary.files.saturating_sub(notices.iter().filter(|n| n.read_attempted).count());
     report.notices = notices.into_iter().map(|n| n.notice).collect();
     report.not_inputs = not_inputs;
+    report.paths = paths.to_vec();
     // Freeing the model object by object takes 0.1 s for 2,000 clusters: on every core.
     model.clusters.into_par_iter().for_each(drop);
     Ok(report)

@@ -419,3 +419,41 @@ fn day_two_manifests_alone_are_no_cluster_in_the_totals() {
     let markdown = run(&["audit", "repo", "--format", "markdown"], &tmp.0);
     assert!(markdown.contains("**1 clusters**"), "{markdown}");
 }
+
+#[test]
+fn sarif_has_one_valid_run_per_repository() {
+    let tmp = estate(6);
+    let json: Value =
+        serde_json::from_str(&run(&["audit", "--repos-under", "estate", "--format", "json"], &tmp.0))
+            .unwrap();
+    let sarif: Value =
+        serde_json::from_str(&run(&["audit", "--repos-under", "estate", "--format", "sarif"], &tmp.0))
+            .unwrap();
+    let repos = json["repos"].as_array().unwrap();
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), repos.len());
+    let mut ids = BTreeSet::new();
+    for (repo, run) in repos.iter().zip(runs) {
+        assert_eq!(run["properties"]["repository"], repo["path"]);
+        assert_eq!(run["properties"]["commit"], repo["commit"]);
+        assert_eq!(run["results"].as_array().unwrap().len(), repo["findings"].as_array().unwrap().len());
+        for (r, f) in run["results"].as_array().unwrap().iter().zip(repo["findings"].as_array().unwrap()) {
+            assert_eq!(r["ruleId"], f["code"]);
+            let loc = &r["locations"][0]["physicalLocation"];
+            assert_eq!(loc["artifactLocation"]["uri"], f["file"]);
+            assert_eq!(loc["region"]["startLine"], f["line"]);
+            let rule = &run["tool"]["driver"]["rules"][r["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], f["code"]);
+        }
+        assert!(ids.insert(run["automationDetails"]["id"].as_str().unwrap().to_owned()));
+    }
+    assert!(runs.iter().any(|r| !r["results"].as_array().unwrap().is_empty()));
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/sarif-schema-2.1.0.json");
+    if let Ok(text) = std::fs::read_to_string(&schema_path) {
+        let schema: Value = serde_json::from_str(&text).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> =
+            validator.iter_errors(&sarif).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+}

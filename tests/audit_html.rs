@@ -54,13 +54,37 @@ fn html_report_is_self_contained_and_matches_json() {
     let doc = roxmltree::Document::parse_with_options(&html, options)
         .unwrap_or_else(|e| panic!("not well-formed: {e}\n{html}"));
 
-    // Nothing to fetch: the only URLs are the namespace names.
+    // Nothing to fetch: the only URLs are the namespace names and links a reader may follow.
     let mut rest = html.clone();
     for ns in NAMESPACES {
         rest = rest.replace(ns, "");
     }
+    for link in doc.descendants().filter_map(|n| n.attribute("href")) {
+        rest = rest.replace(&format!("href=\"{link}\""), "");
+    }
     assert!(!rest.contains("http://") && !rest.contains("https://"), "an external URL");
     assert!(!doc.descendants().any(|n| n.attribute("src").is_some()), "a src attribute");
+    assert!(!html.contains("url(") && !html.contains("<link"), "a stylesheet or image to fetch");
+
+    // The headline: clusters that survive the loss of any one AZ, from the totals.
+    let totals = &json["totals"];
+    let headline = doc.descendants().find(|n| has_class(n, "headline")).expect("a headline");
+    let text: String = headline.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
+    let want = format!("{} of {} clusters", totals["survive_single_az_loss"], totals["clusters"]);
+    assert!(text.contains(&want), "{text:?} lacks {want:?}");
+
+    // Heat-map cells are coloured by their worst severity, and a legend says so.
+    assert!(doc.descendants().any(|n| has_class(&n, "legend")), "a legend");
+    let cells: Vec<_> =
+        doc.descendants().filter(|n| n.has_tag_name("td") && n.attribute("title").is_some()).collect();
+    assert!(cells.iter().any(|c| has_class(c, "sev-cell-error")), "an error cell");
+    assert!(cells.iter().any(|c| has_class(c, "sev-cell-warning")), "a warning cell");
+
+    // A filter for the findings, and each built-in rule linked to its page.
+    assert!(doc.descendants().any(|n| n.has_tag_name("input") && has_class(&n, "filter")));
+    let rule_links =
+        doc.descendants().filter(|n| n.attribute("href").is_some_and(|h| h.contains("docs/rules/SL")));
+    assert!(rule_links.count() >= 1, "findings link to their rule's page");
 
     // One bar per architecture, with its count.
     let architectures: BTreeMap<String, u64> = json["totals"]["architectures"]
@@ -113,27 +137,45 @@ fn html_report_is_self_contained_and_matches_json() {
     screenshot(&tmp.0, &html);
 }
 
-/// Renders the page in headless Chromium when it is installed, to catch a page a browser cannot
-/// lay out (an empty screenshot is a few hundred bytes).
+/// Renders the page in headless Chromium when it is installed: at desktop and phone widths the
+/// page body must not scroll sideways (wide tables scroll inside their own box), and the
+/// screenshot must not be empty (an empty one is a few hundred bytes). Headless Chromium lays a
+/// 420 px window out 500 px wide, its smallest; the probe compares with what it reports.
 fn screenshot(dir: &Path, html: &str) {
     let chromium = Path::new("/usr/bin/chromium");
     if !chromium.exists() {
         eprintln!("skipped: no /usr/bin/chromium to render the page");
         return;
     }
-    let page = dir.join("audit.html");
-    let shot = dir.join("shot.png");
-    std::fs::write(&page, html).unwrap();
-    let status = std::process::Command::new(chromium)
-        .args(["--headless", "--disable-gpu", "--no-sandbox", "--window-size=1280,2000"])
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&status.stderr));
-    let size = std::fs::metadata(&shot).unwrap().len();
-    assert!(size > 8 * 1024, "screenshot of {size} bytes");
-    if let Ok(keep) = std::env::var("STRETCHLINT_KEEP_SCREENSHOT") {
-        std::fs::copy(&shot, keep).unwrap();
+    for width in [1280, 420] {
+        let page = dir.join(format!("audit-{width}.html"));
+        // The probe reports the body's width against the window's in the title, read back from
+        // the DOM Chromium dumps.
+        let probe = "<script>//<![CDATA[\nwindow.addEventListener('load', function () { document.title = \
+                     'layout ' + document.documentElement.scrollWidth + ' ' + window.innerWidth; });\n//]]></script></body>";
+        std::fs::write(&page, html.replace("</body>", probe)).unwrap();
+        let run = |args: &[String]| {
+            std::process::Command::new(chromium)
+                .args(["--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars"])
+                .arg(format!("--window-size={width},900"))
+                .args(args)
+                .arg(format!("file://{}", page.display()))
+                .output()
+                .unwrap()
+        };
+        let dom = run(&["--dump-dom".to_owned(), "--virtual-time-budget=2000".to_owned()]);
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        let title = dom.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or_default();
+        let sizes: Vec<u64> = title.split_whitespace().skip(1).filter_map(|n| n.parse().ok()).collect();
+        assert_eq!(sizes.len(), 2, "no layout probe at {width} px: {title:?}");
+        assert!(sizes[0] <= sizes[1], "the page is {} px wide in a {} px window", sizes[0], sizes[1]);
+        let shot = dir.join(format!("shot-{width}.png"));
+        let out = run(&[format!("--screenshot={}", shot.display())]);
+        assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&out.stderr));
+        let size = std::fs::metadata(&shot).unwrap().len();
+        assert!(size > 8 * 1024, "screenshot of {size} bytes at {width} px");
+        if let Ok(keep) = std::env::var("STRETCHLINT_KEEP_SCREENSHOT") {
+            std::fs::copy(&shot, format!("{keep}-{width}.png")).unwrap();
+        }
     }
 }

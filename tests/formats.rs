@@ -311,3 +311,17 @@ fn clusters_of_one_name_are_told_apart_by_their_folder() {
         assert!(render(&report, Format::Junit).contains(&format!("name=\"cluster {label}\"")));
     }
 }
+
+#[test]
+fn sarif_paths_start_at_the_repository_root_whatever_folder_it_runs_from() {
+    let dir = TempDir::new("sarif-root");
+    std::fs::create_dir_all(dir.0.join(".git")).unwrap();
+    let broken = std::fs::read_to_string(root().join(BROKEN).join("install-config.yaml")).unwrap();
+    dir.write("infra/prod/install-config.yaml", &broken);
+    let out = stretchlint_in(&["check", "prod", "--format", "sarif"], &dir.0.join("infra"));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &doc["runs"][0];
+    let uri = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "infra/prod/install-config.yaml");
+    assert_eq!(run["automationDetails"]["id"], "stretchlint/infra/prod/");
+}

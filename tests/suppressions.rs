@@ -103,6 +103,8 @@ fn isolated_runs_ignore_suppressions_and_show_suppressed_lists_them() {
         Command::new(env!("CARGO_BIN_EXE_stretchlint"))
             .args(args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
+            // Plain whatever FORCE_COLOR the environment sets.
+            .env("NO_COLOR", "1")
             .output()
             .unwrap()
     };

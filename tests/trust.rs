@@ -19,6 +19,8 @@ fn run_bounded(args: &[&str], cwd: &Path) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_stretchlint"))
         .args(args)
         .current_dir(cwd)
+        // Plain whatever FORCE_COLOR the environment sets.
+        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

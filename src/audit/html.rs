@@ -10,12 +10,17 @@ use super::formats::{Totals, totals};
 use super::{Audit, RepoResult};
 use crate::Severity;
 
-/// Heat-map rows: enough to see the worst of a large estate without a page of thousands of rows.
-const HEAT_MAP_ROWS: usize = 50;
-
 const STYLE: &str = "
 :root{--fg:#1d232a;--muted:#5b6570;--line:#d8dee4;--panel:#f6f8fa;--err:#b03a2e;--warn:#9a6700;--info:#1f6fb2}
-body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);background:#fff;max-width:1200px;margin:0 auto;padding:24px}
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);background:#fff;max-width:1200px;margin:0 auto;padding:24px;overflow-wrap:anywhere}
+p.headline{font-size:17px;margin:12px 0}
+p.headline b{font-size:20px}
+.scroll{overflow-x:auto;max-width:100%}
+.scroll.tall{max-height:70vh;overflow-y:auto}
+p.legend{color:var(--muted);display:flex;flex-wrap:wrap;gap:4px 14px;align-items:center}
+p.legend i{display:inline-block;width:14px;height:14px;border-radius:3px;vertical-align:-2px;margin-right:4px}
+input.filter{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:6px;width:min(420px,100%);box-sizing:border-box}
+svg.chart{max-width:100%;height:auto}
 h1{margin:0 0 4px;font-size:24px}
 h2{margin:32px 0 8px;font-size:18px;border-bottom:1px solid var(--line);padding-bottom:4px}
 h3{margin:0 0 4px;font-size:15px}
@@ -42,7 +47,8 @@ td.loc,td.rule{white-space:nowrap}
 section.repo{border:1px solid var(--line);border-radius:6px;padding:12px 16px;margin:16px 0}
 svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
 svg rect{fill:var(--info)}
-@media print{th{cursor:auto}section.repo{break-inside:avoid}}
+@media (max-width:600px){body{padding:8px}table.sortable td.loc,table.sortable td.rule{white-space:normal}section.repo{padding:8px}}
+@media print{th{cursor:auto}section.repo{break-inside:avoid}input.filter{display:none}}
 ";
 
 /// Sorts a table by the clicked header: by `data-key` when a cell has one, else by its text,
@@ -67,6 +73,16 @@ document.querySelectorAll('table.sortable th').forEach(function (th) {
     rows.forEach(function (row) { body.appendChild(row); });
   });
 });
+document.querySelectorAll('input.filter').forEach(function (input) {
+  input.addEventListener('input', function () {
+    var words = input.value.toLowerCase().split(' ').filter(function (w) { return w !== ''; });
+    document.querySelectorAll('table.findings tbody tr').forEach(function (row) {
+      var text = row.textContent.toLowerCase();
+      var shown = words.every(function (w) { return text.indexOf(w) !== -1; });
+      row.style.display = shown ? '' : 'none';
+    });
+  });
+});
 //]]>";
 
 pub fn render(audit: &Audit, out: &mut dyn Write) -> Result<()> {
@@ -75,6 +91,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "<head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width\"/>")?;
     writeln!(out, "<title>stretchlint audit</title><style>{STYLE}</style></head>\n<body>")?;
     header(audit, &t, out)?;
+    headline(&t, out)?;
     architectures(&t, out)?;
     heat_map(audit, &t, out)?;
     repositories(audit, out)?;
@@ -99,6 +116,17 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// The one sentence management reads: how many clusters survive the loss of any one AZ.
+fn headline(t: &Totals, out: &mut dyn Write) -> Result<()> {
+    let unknown = t.clusters.saturating_sub(t.survive_single_az_loss).saturating_sub(t.fail_single_az_loss);
+    writeln!(
+        out,
+        "<p class=\"headline\"><b>{} of {} clusters</b> survive the loss of any one AZ (<code>stretchlint simulate</code>); \
+         {} do not, and for {} the scan does not say.</p>",
+        t.survive_single_az_loss, t.clusters, t.fail_single_az_loss, unknown
+    )
 }
 
 fn header(audit: &Audit, t: &Totals, out: &mut dyn Write) -> Result<()> {
@@ -143,7 +171,7 @@ fn architectures(t: &Totals, out: &mut dyn Write) -> Result<()> {
     let width = label + bar + 60;
     writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Clusters per architecture\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Clusters per architecture\">"
     )?;
     for (i, (arch, n)) in t.architectures.iter().enumerate() {
         let (y, w, arch) = (i * row + 4, (bar * n / max).max(2), escape(arch));
@@ -160,7 +188,7 @@ fn architectures(t: &Totals, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "</svg>")
 }
 
-/// The repositories worst by errors, then warnings, then path, that have any finding.
+/// The repositories that have any finding, worst first: by errors, then warnings, then path.
 fn worst(audit: &Audit) -> Vec<(usize, &RepoResult)> {
     let mut rows: Vec<(usize, &RepoResult)> =
         audit.repos.iter().enumerate().filter(|(_, r)| !r.findings.is_empty()).collect();
@@ -169,7 +197,6 @@ fn worst(audit: &Audit) -> Vec<(usize, &RepoResult)> {
             .cmp(&(a.summary.errors, a.summary.warnings))
             .then(a.path.cmp(&b.path))
     });
-    rows.truncate(HEAT_MAP_ROWS);
     rows
 }
 
@@ -181,21 +208,33 @@ fn heat_map(audit: &Audit, t: &Totals, out: &mut dyn Write) -> Result<()> {
         return writeln!(out, "<p>No findings.</p>");
     }
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
-    let counts: Vec<BTreeMap<&str, usize>> = rows
+    // Per repository and rule: the count and the most severe finding's severity.
+    let counts: Vec<BTreeMap<&str, (usize, Severity)>> = rows
         .iter()
         .map(|(_, r)| {
-            let mut m = BTreeMap::new();
+            let mut m: BTreeMap<&str, (usize, Severity)> = BTreeMap::new();
             for f in &r.findings {
                 names.insert(&f.code, &f.rule);
-                *m.entry(f.code.as_str()).or_default() += 1;
+                let cell = m.entry(f.code.as_str()).or_insert((0, f.severity));
+                cell.0 += 1;
+                if severity_rank(f.severity) < severity_rank(cell.1) {
+                    cell.1 = f.severity;
+                }
             }
             m
         })
         .collect();
-    let max = counts.iter().flat_map(|m| m.values().copied()).max().unwrap_or(1).max(1);
+    let max = counts.iter().flat_map(|m| m.values().map(|(n, _)| *n)).max().unwrap_or(1).max(1);
+    writeln!(
+        out,
+        "<p class=\"legend\"><span><i style=\"background:rgb({ERROR})\"></i>errors</span><span><i style=\"background:rgb({WARNING})\"></i>warnings</span>\
+         <span><i style=\"background:rgb({INFO})\"></i>infos</span><span>a cell is coloured by its most severe finding, darker for more findings \
+         (the darkest: {max}); {} repositories with findings, worst first</span></p>",
+        rows.len()
+    )?;
     write!(
         out,
-        "<table class=\"heat sortable\"><thead><tr><th>repository</th><th>errors</th><th>warnings</th>"
+        "<div class=\"scroll tall\"><table class=\"heat sortable\"><thead><tr><th>repository</th><th>errors</th><th>warnings</th>"
     )?;
     for code in t.rules.keys() {
         let name = names.get(code.as_str()).copied().unwrap_or_default();
@@ -211,22 +250,37 @@ fn heat_map(audit: &Audit, t: &Totals, out: &mut dyn Write) -> Result<()> {
             r.summary.warnings
         )?;
         for code in t.rules.keys() {
-            heat_cell(m.get(code.as_str()).copied().unwrap_or(0), max, out)?;
+            heat_cell(m.get(code.as_str()).copied(), max, out)?;
         }
         writeln!(out, "</tr>")?;
     }
-    writeln!(out, "</tbody></table>")
+    writeln!(out, "</tbody></table></div>")
 }
 
-/// A cell whose red is proportional to its count; an empty cell sorts as zero.
-fn heat_cell(n: usize, max: usize, out: &mut dyn Write) -> Result<()> {
-    if n == 0 {
+/// The colours of the severities, as `r,g,b` (the page's `--err`, `--warn`, `--info`).
+const ERROR: &str = "176,58,46";
+const WARNING: &str = "154,103,0";
+const INFO: &str = "31,111,178";
+
+/// A cell in its most severe finding's colour, darker for more findings; an empty cell sorts as
+/// zero.
+fn heat_cell(cell: Option<(usize, Severity)>, max: usize, out: &mut dyn Write) -> Result<()> {
+    let Some((n, severity)) = cell.filter(|(n, _)| *n > 0) else {
         return write!(out, "<td class=\"n\" data-key=\"0\"></td>");
-    }
+    };
+    let rgb = match severity {
+        Severity::Error => ERROR,
+        Severity::Warning => WARNING,
+        Severity::Info => INFO,
+    };
     // Counts are small: the conversion to f64 is exact. A floor keeps a single finding visible.
     let alpha = 0.15 + 0.85 * (n as f64 / max as f64);
     let hot = if alpha > 0.55 { " hot" } else { "" };
-    write!(out, "<td class=\"n{hot}\" style=\"background:rgba(176,58,46,{alpha:.2})\">{n}</td>")
+    let sev = severity.as_str();
+    write!(
+        out,
+        "<td class=\"n{hot} sev-cell-{sev}\" title=\"{n} ({sev} at worst)\" style=\"background:rgba({rgb},{alpha:.2})\">{n}</td>"
+    )
 }
 
 fn severity_rank(s: Severity) -> u8 {
@@ -239,6 +293,10 @@ fn severity_rank(s: Severity) -> u8 {
 
 fn repositories(audit: &Audit, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "<h2>Repositories</h2>")?;
+    writeln!(
+        out,
+        "<p><input class=\"filter\" type=\"search\" placeholder=\"filter findings: rule, file, words…\" aria-label=\"filter findings\"/></p>"
+    )?;
     for (index, r) in audit.repos.iter().enumerate().filter(|(_, r)| r.error.is_none()) {
         writeln!(out, "<section class=\"repo\" id=\"repo-{index}\"><h3>{}</h3>", escape(&r.path))?;
         let commit = r.commit.as_deref().unwrap_or("unknown");
@@ -265,7 +323,7 @@ fn clusters(r: &RepoResult, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "<table class=\"sortable\"><thead><tr><th>cluster</th><th>architecture</th><th>confidence</th><th>zones</th></tr></thead><tbody>"
+        "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>cluster</th><th>architecture</th><th>confidence</th><th>zones</th></tr></thead><tbody>"
     )?;
     for c in &r.clusters {
         writeln!(
@@ -277,7 +335,7 @@ fn clusters(r: &RepoResult, out: &mut dyn Write) -> Result<()> {
             escape(&c.zones.join(", "))
         )?;
     }
-    writeln!(out, "</tbody></table>")
+    writeln!(out, "</tbody></table></div>")
 }
 
 fn findings(r: &RepoResult, out: &mut dyn Write) -> Result<()> {
@@ -286,15 +344,23 @@ fn findings(r: &RepoResult, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "<table class=\"sortable\"><thead><tr><th>severity</th><th>rule</th><th>location</th><th>message</th><th>fix</th></tr></thead><tbody>"
+        "<div class=\"scroll\"><table class=\"sortable findings\"><thead><tr><th>severity</th><th>rule</th><th>location</th><th>message</th><th>fix</th></tr></thead><tbody>"
     )?;
     for f in &r.findings {
         let sev = f.severity.as_str();
+        // A built-in rule links to its page; a pack's rule has none to link to.
+        let code = match crate::rules::find(&f.code) {
+            Some(d) => format!(
+                "<a href=\"{}\"><code>{}</code></a>",
+                escape(&crate::rules::docs::page_uri(d)),
+                escape(&f.code)
+            ),
+            None => format!("<code>{}</code>", escape(&f.code)),
+        };
         writeln!(
             out,
-            "<tr><td class=\"sev-{sev}\" data-key=\"{}\">{sev}</td><td class=\"rule\"><code>{}</code><br/>{}</td><td class=\"loc\"><code>{}:{}:{}</code></td><td>{}</td><td class=\"fix\">{}</td></tr>",
+            "<tr><td class=\"sev-{sev}\" data-key=\"{}\">{sev}</td><td class=\"rule\">{code}<br/>{}</td><td class=\"loc\"><code>{}:{}:{}</code></td><td>{}</td><td class=\"fix\">{}</td></tr>",
             severity_rank(f.severity),
-            escape(&f.code),
             escape(&f.rule),
             escape(&f.file),
             f.line,
@@ -303,7 +369,7 @@ fn findings(r: &RepoResult, out: &mut dyn Write) -> Result<()> {
             escape(f.help.as_deref().unwrap_or("—"))
         )?;
     }
-    writeln!(out, "</tbody></table>")
+    writeln!(out, "</tbody></table></div>")
 }
 
 fn not_scanned(audit: &Audit, out: &mut dyn Write) -> Result<()> {

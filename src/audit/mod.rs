@@ -11,6 +11,7 @@ pub mod formats;
 pub mod git;
 pub mod html;
 pub mod merge;
+pub mod sarif;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

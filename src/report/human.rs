@@ -32,52 +32,64 @@ pub fn render(report: &Report, color: bool, options: &Options, out: &mut dyn Wri
         }
         write!(out, "{buf}")?;
     }
-    for cluster in &report.clusters {
-        let arch = &cluster.architecture;
-        let zones =
-            if cluster.zones.is_empty() { "no named AZ".to_owned() } else { cluster.zones.join(", ") };
-        let verdict = if arch.number == 0 {
-            "architecture not recognised".to_owned()
-        } else {
-            format!("{} (#{}, {} confidence)", arch.id, arch.number, arch.confidence.as_str())
-        };
-        writeln!(out, "cluster {}: {verdict}; zones: {zones}", display_name(&cluster.name))?;
-    }
-    if options.show_suppressed && !report.suppressed.is_empty() {
-        writeln!(out, "suppressed:")?;
-        for f in &report.suppressed {
-            let Some(by) = &f.suppressed else { continue };
-            let until = by.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default();
-            let reason = by.reason.as_deref().unwrap_or("no reason given");
-            writeln!(
-                out,
-                "  {}:{}:{}: {} {} (suppressed on line {}{until}: {reason})",
-                f.file, f.line, f.column, f.code, f.message, by.line
-            )?;
+    // --quiet: the findings, and the inputs not read (without them a quiet run reads as covering
+    // them), nothing else.
+    if !options.quiet {
+        for cluster in &report.clusters {
+            let arch = &cluster.architecture;
+            let zones =
+                if cluster.zones.is_empty() { "no named AZ".to_owned() } else { cluster.zones.join(", ") };
+            let verdict = if arch.number == 0 {
+                "architecture not recognised".to_owned()
+            } else {
+                format!("{} (#{}, {} confidence)", arch.id, arch.number, arch.confidence.as_str())
+            };
+            writeln!(out, "cluster {}: {verdict}; zones: {zones}", display_name(&cluster.name))?;
         }
-    }
-    if let Some(b) = &report.baseline {
-        writeln!(
-            out,
-            "baseline: {} known finding{} left out",
-            b.matched,
-            if b.matched == 1 { "" } else { "s" }
-        )?;
-        if !b.fixed.is_empty() {
+        if options.show_suppressed && !report.suppressed.is_empty() {
+            writeln!(out, "suppressed:")?;
+            for f in &report.suppressed {
+                let Some(by) = &f.suppressed else { continue };
+                let until = by.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default();
+                let reason = by.reason.as_deref().unwrap_or("no reason given");
+                writeln!(
+                    out,
+                    "  {}:{}:{}: {} {} (suppressed on line {}{until}: {reason})",
+                    f.file, f.line, f.column, f.code, f.message, by.line
+                )?;
+            }
+        }
+        if let Some(b) = &report.baseline {
             writeln!(
                 out,
-                "baseline: {} entr{} no longer match (fixed; write the baseline again to drop them):",
-                b.fixed.len(),
-                if b.fixed.len() == 1 { "y" } else { "ies" }
+                "baseline: {} known finding{} left out",
+                b.matched,
+                if b.matched == 1 { "" } else { "s" }
             )?;
-            for e in &b.fixed {
-                writeln!(out, "  {} {}: {}", e.code, e.file, e.message)?;
+            if !b.fixed.is_empty() {
+                writeln!(
+                    out,
+                    "baseline: {} entr{} no longer match (fixed; write the baseline again to drop them):",
+                    b.fixed.len(),
+                    if b.fixed.len() == 1 { "y" } else { "ies" }
+                )?;
+                for e in &b.fixed {
+                    writeln!(out, "  {} {}: {}", e.code, e.file, e.message)?;
+                }
             }
         }
     }
     for notice in &report.notices {
         writeln!(out, "note: {}: {}", notice.file, notice.message)?;
     }
+    if options.quiet {
+        return Ok(());
+    }
+    writeln!(out, "{}", summary_line(report, options))
+}
+
+/// The closing line: what was found, in what was scanned (also closes `concise` and `--statistics`).
+pub(crate) fn summary_line(report: &Report, options: &Options) -> String {
     let s = &report.summary;
     let mut scanned =
         [plural(s.files, "file"), plural(s.documents, "document"), plural(s.clusters, "cluster")].join(", ");
@@ -96,11 +108,11 @@ pub fn render(report: &Report, color: bool, options: &Options, out: &mut dyn Wri
         ));
     }
     if report.findings.is_empty() {
-        writeln!(out, "All checks passed ({scanned}).")
+        format!("All checks passed ({scanned}).")
     } else {
         let found =
             [plural(s.errors, "error"), plural(s.warnings, "warning"), plural(s.infos, "info")].join(", ");
-        writeln!(out, "Found {found} ({scanned}).")
+        format!("Found {found} ({scanned}).")
     }
 }
 

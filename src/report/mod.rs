@@ -1,6 +1,7 @@
 //! The result of a run, with positions resolved, and one module per output format.
 
 pub mod baseline;
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod identity;
@@ -9,6 +10,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 mod snippet;
+pub mod statistics;
 mod suppressions;
 
 use std::io::Write;
@@ -149,6 +151,8 @@ pub struct Report {
     /// Files named on the command line, of no input's extension, that hold no input (a README):
     /// the CLI says so, since "All checks passed" alone would read as if they had been checked.
     pub not_inputs: Vec<String>,
+    /// The paths the run was given, as given: SARIF names its run after them.
+    pub paths: Vec<std::path::PathBuf>,
 }
 
 impl Report {
@@ -171,7 +175,11 @@ impl Report {
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    Human { color: bool },
+    Human {
+        color: bool,
+    },
+    /// One line per finding.
+    Concise,
     Json,
     Sarif,
     Github,
@@ -186,6 +194,10 @@ pub struct Options {
     pub changed_files: Vec<String>,
     /// List suppressed findings too (human format).
     pub show_suppressed: bool,
+    /// Findings only: no cluster lines, no summary line (human and concise formats).
+    pub quiet: bool,
+    /// A count per rule instead of the findings (human and concise formats).
+    pub statistics: bool,
 }
 
 impl Options {
@@ -205,7 +217,11 @@ pub fn render_with(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
+        Format::Human { .. } | Format::Concise if options.statistics => {
+            statistics::render(report, options, out)
+        }
         Format::Human { color } => human::render(report, color, options, out),
+        Format::Concise => concise::render(report, options, out),
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, out),
         Format::Github => github::render(report, options, out),
@@ -377,6 +393,7 @@ pub(crate) fn build(
         baseline: None,
         notices: Vec::new(),
         not_inputs: Vec::new(),
+        paths: Vec::new(),
     };
     report.recount();
     scrub(&mut report);

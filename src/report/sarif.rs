@@ -1,12 +1,17 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it (FEATURE-BAR.md §3.1).
 //!
-//! Every result has a real region (1-based, never line 0 or -1), a repository-relative URI with `/`,
-//! and a `partialFingerprints` key built from rule, file, object and YAML path, so that edits
-//! elsewhere in the file do not reopen alerts. No snippet is emitted, so no secret can leak
-//! through one.
+//! Every result has a real region (1-based, never line 0 or -1), a URI relative to the repository
+//! root with `/` whatever folder the tool ran from (GitHub resolves `%SRCROOT%` against the
+//! checkout), and a `partialFingerprints` key built from rule, file, object and YAML path, so that
+//! edits elsewhere in the file do not reopen alerts; GitHub also computes its own
+//! `primaryLocationLineHash` from the file's text. Rule descriptions stay within code scanning's
+//! 1,024 characters, and `automationDetails.id` names the run after the scanned paths, so that
+//! several uploads from one workflow (one per folder) do not replace each other. No snippet is
+//! emitted, so no secret can leak through one.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -31,11 +36,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         *slot = i;
     }
     let keys = fingerprints(report);
+    let at = Locator::from_env();
     let results: Vec<Value> = report
         .findings
         .iter()
         .zip(keys)
-        .map(|(f, key)| result(f, rule_index.get(f.code).copied().unwrap_or(0), key, &report.sources))
+        .map(|(f, key)| result(f, rule_index.get(f.code).copied().unwrap_or(0), key, &report.sources, &at))
         .collect();
     let sarif = json!({
         "$schema": SCHEMA_URI,
@@ -48,9 +54,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
+            "automationDetails": { "id": at.run_id(&report.paths) },
             "invocations": [{
                 "executionSuccessful": true,
-                "toolExecutionNotifications": notifications(report),
+                "toolExecutionNotifications": notifications(report, &at),
             }],
             // Columns count Unicode scalar values (source::LineIndex), not UTF-16 units.
             "columnKind": "unicodeCodePoints",
@@ -62,7 +69,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// The inputs the run did not read, as notes about the run (not results: nothing is wrong in them).
-fn notifications(report: &Report) -> Vec<Value> {
+fn notifications(report: &Report, at: &Locator) -> Vec<Value> {
     report
         .notices
         .iter()
@@ -70,13 +77,13 @@ fn notifications(report: &Report) -> Vec<Value> {
             json!({
                 "level": "note",
                 "message": { "text": n.message },
-                "locations": [{ "physicalLocation": { "artifactLocation": artifact(&n.file) } }],
+                "locations": [{ "physicalLocation": { "artifactLocation": at.artifact(&n.file) } }],
             })
         })
         .collect()
 }
 
-fn level(severity: Severity) -> &'static str {
+pub(crate) fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -84,12 +91,12 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule(d: &rules::Descriptor) -> Value {
+pub(crate) fn rule(d: &rules::Descriptor) -> Value {
     json!({
         "id": d.code,
         "name": d.name,
-        "shortDescription": { "text": d.summary.trim_end() },
-        "fullDescription": { "text": d.rationale.trim_end() },
+        "shortDescription": { "text": bounded(d.summary.trim_end()) },
+        "fullDescription": { "text": bounded(d.rationale.trim_end()) },
         "help": { "text": docs::help_text(d), "markdown": docs::help_markdown(d) },
         "helpUri": docs::page_uri(d),
         "defaultConfiguration": { "level": level(d.severity()) },
@@ -97,13 +104,13 @@ fn rule(d: &rules::Descriptor) -> Value {
     })
 }
 
-fn result(f: &Finding, rule_index: usize, fingerprint: String, sources: &SourceDb) -> Value {
+fn result(f: &Finding, rule_index: usize, fingerprint: String, sources: &SourceDb, at: &Locator) -> Value {
     let mut result = json!({
         "ruleId": f.code,
         "ruleIndex": rule_index,
         "level": level(f.severity),
         "message": { "text": f.message },
-        "locations": [location(&f.file, region(f.line, f.column, f.end_line, f.end_column), None)],
+        "locations": [at.location(&f.file, region(f.line, f.column, f.end_line, f.end_column), None)],
         "partialFingerprints": { FINGERPRINT: fingerprint },
     });
     let related: Vec<Value> = f
@@ -112,7 +119,7 @@ fn result(f: &Finding, rule_index: usize, fingerprint: String, sources: &SourceD
         .enumerate()
         .map(|(i, label)| {
             let (start, end) = sources.range(label.span);
-            let mut loc = location(
+            let mut loc = at.location(
                 sources.display(label.span.file),
                 region(start.line, start.column, end.line, end.column),
                 Some(&label.message),
@@ -131,26 +138,99 @@ fn result(f: &Finding, rule_index: usize, fingerprint: String, sources: &SourceD
     result
 }
 
-fn location(file: &str, region: Value, message: Option<&str>) -> Value {
-    let mut loc = json!({ "physicalLocation": { "artifactLocation": artifact(file), "region": region } });
-    if let (Some(text), Some(obj)) = (message.filter(|m| !m.is_empty()), loc.as_object_mut()) {
-        obj.insert("message".to_owned(), json!({ "text": text }));
+/// Code scanning's limit on a rule's short and full description.
+const DESCRIPTION_LIMIT: usize = 1024;
+
+/// The text within [`DESCRIPTION_LIMIT`] characters, cut at a word with a pointer to the rule's
+/// page (which `help` and `helpUri` carry in full).
+fn bounded(text: &str) -> String {
+    const MORE: &str = " … (the rule's page has the rest)";
+    if text.chars().count() <= DESCRIPTION_LIMIT {
+        return text.to_owned();
     }
-    loc
+    let room = DESCRIPTION_LIMIT - MORE.chars().count();
+    let cut = text.char_indices().nth(room).map_or(text.len(), |(i, _)| i);
+    let head = text.get(..cut).unwrap_or(text);
+    let head = head.rfind(char::is_whitespace).and_then(|i| head.get(..i)).unwrap_or(head);
+    format!("{}{MORE}", head.trim_end())
 }
 
-/// A relative path stays relative to the checkout (`%SRCROOT%`); an absolute one becomes a
-/// `file://` URI. Both are percent-encoded.
-fn artifact(file: &str) -> Value {
-    if file.starts_with('/') {
-        json!({ "uri": format!("file://{}", encode(file)) })
-    } else {
-        json!({ "uri": encode(file), "uriBaseId": "%SRCROOT%" })
+/// Where paths are relative to: the repository root (`GITHUB_WORKSPACE` when the tool runs inside
+/// it, else the nearest folder above the working directory that holds `.git`, else the working
+/// directory), and the working directory the report's paths are relative to.
+struct Locator {
+    cwd: PathBuf,
+    root: PathBuf,
+}
+
+impl Locator {
+    fn from_env() -> Self {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let workspace =
+            std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from).filter(|w| cwd.starts_with(w));
+        let git = || cwd.ancestors().find(|a| a.join(".git").exists()).map(Path::to_path_buf);
+        let root = workspace.or_else(git).unwrap_or_else(|| cwd.clone());
+        Locator { cwd, root }
     }
+
+    /// A report path relative to the repository root, when it is inside it.
+    fn root_relative(&self, file: &Path) -> Option<String> {
+        let absolute = normalize(&self.cwd.join(file));
+        let rel = absolute.strip_prefix(&self.root).ok()?;
+        let parts: Vec<String> =
+            rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        Some(parts.join("/"))
+    }
+
+    /// A file inside the repository is relative to its root (`%SRCROOT%`); one outside it becomes
+    /// an absolute `file://` URI. Both are percent-encoded.
+    fn artifact(&self, file: &str) -> Value {
+        match self.root_relative(Path::new(file)).filter(|rel| !rel.is_empty()) {
+            Some(rel) => json!({ "uri": encode(&rel), "uriBaseId": "%SRCROOT%" }),
+            None => {
+                let absolute = normalize(&self.cwd.join(file));
+                json!({ "uri": format!("file://{}", encode(&absolute.to_string_lossy())) })
+            }
+        }
+    }
+
+    fn location(&self, file: &str, region: Value, message: Option<&str>) -> Value {
+        let mut loc =
+            json!({ "physicalLocation": { "artifactLocation": self.artifact(file), "region": region } });
+        if let (Some(text), Some(obj)) = (message.filter(|m| !m.is_empty()), loc.as_object_mut()) {
+            obj.insert("message".to_owned(), json!({ "text": text }));
+        }
+        loc
+    }
+
+    /// `stretchlint/` plus the scanned paths relative to the repository root: code scanning's
+    /// category (the part before the last `/`), distinct for each folder a workflow scans.
+    fn run_id(&self, paths: &[PathBuf]) -> String {
+        let mut named: Vec<String> =
+            paths.iter().filter_map(|p| self.root_relative(p)).filter(|p| !p.is_empty()).collect();
+        named.sort();
+        named.dedup();
+        if named.is_empty() { "stretchlint/".to_owned() } else { format!("stretchlint/{}/", named.join("+")) }
+    }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system (a path may name a file not there).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Percent-encodes what may not appear raw in a URI path (RFC 3986 unreserved and `/` stay).
-fn encode(path: &str) -> String {
+pub(crate) fn encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
@@ -163,7 +243,7 @@ fn encode(path: &str) -> String {
 }
 
 /// A 1-based region whose end is never before its start.
-fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Value {
+pub(crate) fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Value {
     let (line, column) = (line.max(1), column.max(1));
     let (end_line, end_column) =
         if (end_line, end_column) < (line, column) { (line, column) } else { (end_line, end_column.max(1)) };
@@ -188,11 +268,54 @@ pub fn fingerprints(report: &Report) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn at(cwd: &str, root: &str) -> Locator {
+        Locator { cwd: PathBuf::from(cwd), root: PathBuf::from(root) }
+    }
+
     #[test]
-    fn uris_are_encoded_and_relative_ones_keep_their_base() {
-        assert_eq!(artifact("clusters/prod a/x.yaml")["uri"], "clusters/prod%20a/x.yaml");
-        assert_eq!(artifact("clusters/x.yaml")["uriBaseId"], "%SRCROOT%");
-        assert_eq!(artifact("/abs/p#1.yaml")["uri"], "file:///abs/p%231.yaml");
+    fn uris_are_encoded_and_relative_to_the_repository_root() {
+        let repo = at("/repo", "/repo");
+        assert_eq!(repo.artifact("clusters/prod a/x.yaml")["uri"], "clusters/prod%20a/x.yaml");
+        assert_eq!(repo.artifact("clusters/x.yaml")["uriBaseId"], "%SRCROOT%");
+        assert_eq!(repo.artifact("/abs/p#1.yaml")["uri"], "file:///abs/p%231.yaml");
+        // Run from a folder of the repository: the URI still starts at the root.
+        let sub = at("/repo/infra", "/repo");
+        assert_eq!(sub.artifact("clusters/x.yaml")["uri"], "infra/clusters/x.yaml");
+        assert_eq!(sub.artifact("../other/x.yaml")["uri"], "other/x.yaml");
+        assert_eq!(sub.artifact("/repo/infra/y.yaml")["uri"], "infra/y.yaml");
+    }
+
+    #[test]
+    fn the_run_is_named_after_its_paths_from_the_root() {
+        let sub = at("/repo/infra", "/repo");
+        assert_eq!(sub.run_id(&[PathBuf::from(".")]), "stretchlint/infra/");
+        assert_eq!(at("/repo", "/repo").run_id(&[PathBuf::from(".")]), "stretchlint/");
+        let two = [PathBuf::from("b"), PathBuf::from("./a/")];
+        assert_eq!(at("/repo", "/repo").run_id(&two), "stretchlint/a+b/");
+    }
+
+    #[test]
+    fn every_rule_description_fits_code_scanning() {
+        let mut cut = 0;
+        for d in rules::catalogue() {
+            let r = rule(d);
+            for field in ["shortDescription", "fullDescription"] {
+                let text = r[field]["text"].as_str().unwrap_or_default();
+                assert!(text.chars().count() <= DESCRIPTION_LIMIT, "{} {field}", d.code);
+            }
+            cut += usize::from(d.rationale.trim_end().chars().count() > DESCRIPTION_LIMIT);
+        }
+        assert!(cut > 0, "some rationales are longer than the limit: the cut is exercised");
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_word_within_the_limit() {
+        let long = "word ".repeat(400);
+        let cut = bounded(&long);
+        assert!(cut.chars().count() <= DESCRIPTION_LIMIT, "{}", cut.chars().count());
+        assert!(cut.ends_with("(the rule's page has the rest)"));
+        assert!(cut.starts_with("word word"));
+        assert_eq!(bounded("short"), "short");
     }
 
     #[test]

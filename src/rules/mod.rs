@@ -54,6 +54,20 @@ pub fn matches(code: &str, key: &str) -> bool {
         || (key.len() >= 3 && code.get(..key.len()).is_some_and(|prefix| prefix.eq_ignore_ascii_case(key)))
 }
 
+/// The error for a rule key that names no rule, with the closest code or name when the key looks
+/// like a typo of one (`SL1O1`, `contol-plane-not-spread`), as clap suggests subcommands.
+pub fn unknown_rule(key: &str) -> String {
+    let custom = custom_descriptors();
+    let descriptors: Vec<&Descriptor> = catalogue().iter().chain(custom.iter().copied()).collect();
+    // Codes first: a five-character key is compared with codes before it could tie with a name.
+    let candidates =
+        descriptors.iter().map(|d| d.code.as_str()).chain(descriptors.iter().map(|d| d.name.as_str()));
+    match suggest::closest(key, candidates) {
+        Some(near) => format!("unknown rule `{key}`: did you mean `{near}`? (see `stretchlint rules`)"),
+        None => format!("unknown rule `{key}` (see `stretchlint rules`)"),
+    }
+}
+
 /// Whether `key` names at least one rule (built-in, or custom and loaded).
 pub fn matches_any(key: &str) -> bool {
     ALL.iter()
@@ -130,3 +144,19 @@ pub static ALL: &[&dyn Rule] = &[
     &suppression::unused_suppression::UnusedSuppression,
     &suppression::invalid_suppression::InvalidSuppression,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::unknown_rule;
+
+    #[test]
+    fn an_unknown_rule_gets_the_closest_code_or_name() {
+        assert_eq!(
+            unknown_rule("SL1O1"),
+            "unknown rule `SL1O1`: did you mean `SL101`? (see `stretchlint rules`)"
+        );
+        assert!(unknown_rule("contol-plane-not-spread").contains("did you mean `control-plane-not-spread`?"));
+        assert!(unknown_rule("sl0o3").contains("did you mean `SL003`?"), "{}", unknown_rule("sl0o3"));
+        assert_eq!(unknown_rule("bogus"), "unknown rule `bogus` (see `stretchlint rules`)");
+    }
+}

@@ -19,11 +19,13 @@ pub fn render(report: &Report, format: Format) -> String {
     String::from_utf8(out).expect("utf-8 output")
 }
 
-/// Runs the built binary in `cwd`.
+/// Runs the built binary in `cwd`, plain: `NO_COLOR` beats a `FORCE_COLOR` or `CLICOLOR_FORCE`
+/// that the developer's or CI's environment may set.
 pub fn stretchlint_in(args: &[&str], cwd: &Path) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_stretchlint"))
         .args(args)
         .current_dir(cwd)
+        .env("NO_COLOR", "1")
         .output()
         .expect("run stretchlint")
 }
