@@ -195,6 +195,25 @@ impl SourceDb {
     }
 }
 
+/// A path with its `.` and `..` steps taken (`upi/../common.yaml` is `common.yaml`), without
+/// touching the file system (the path may name a file that is not there); a `..` above a
+/// relative start is kept, one above the root is dropped.
+pub fn lexical(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            Component::ParentDir if out.has_root() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A path as users should see it: relative to the working directory when it lies under it.
 pub fn display_path(path: &Path) -> String {
     // A relative path is already relative to the working directory: no `getcwd` per file.
@@ -230,6 +249,16 @@ pub fn display_path(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_is_spelled_as_the_walk_spells_files() {
+        let lex = |p: &str| lexical(Path::new(p));
+        assert_eq!(lex("upi/sub/../common.yaml"), Path::new("upi/common.yaml"));
+        assert_eq!(lex("./a/./b.yaml"), Path::new("a/b.yaml"));
+        assert_eq!(lex("../x.yaml"), Path::new("../x.yaml"));
+        assert_eq!(lex("../../x/../y"), Path::new("../../y"), "a `..` above the start is kept");
+        assert_eq!(lex("/repo/../../a"), Path::new("/a"), "nothing is above the root");
+    }
 
     #[test]
     fn line_col_counts_characters() {

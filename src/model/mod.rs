@@ -130,7 +130,7 @@ fn read_playbooks(
     inventories.sort_by_key(|(dir, _)| dir.components().count());
     let by_path: std::collections::HashMap<&std::path::Path, &crate::yaml::Node> =
         playbooks.iter().map(|(_, p)| (p.path.as_path(), &p.root)).collect();
-    let imports = |path: &std::path::Path| by_path.get(lexical(path).as_path()).copied();
+    let imports = |path: &std::path::Path| by_path.get(crate::source::lexical(path).as_path()).copied();
     for (dir, playbook) in playbooks {
         let files: Vec<&PathBuf> = inventories
             .iter()
@@ -148,23 +148,6 @@ fn read_playbooks(
         let context = Context { sources };
         site.extend(ansible::read_run(playbook.file, &playbook.root, &context, dir, &imports));
     }
-}
-
-/// A path with its `.` and `..` steps taken (`upi/../common.yaml` is `common.yaml`), as the
-/// walk spells the files it finds; a `..` above the start is kept.
-fn lexical(path: &std::path::Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Groups inputs into clusters and derives each cluster's layout as `installer` lays it out.
@@ -200,16 +183,4 @@ pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
         cluster.files.dedup();
     }
     Model { clusters, site, context }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::{Path, PathBuf};
-
-    #[test]
-    fn an_import_path_is_spelled_as_the_walk_spells_files() {
-        assert_eq!(super::lexical(Path::new("upi/sub/../common.yaml")), PathBuf::from("upi/common.yaml"));
-        assert_eq!(super::lexical(Path::new("./a/./b.yaml")), PathBuf::from("a/b.yaml"));
-        assert_eq!(super::lexical(Path::new("../x.yaml")), PathBuf::from("../x.yaml"));
-    }
 }

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -175,7 +175,7 @@ impl Locator {
 
     /// A report path relative to the repository root, when it is inside it.
     fn root_relative(&self, file: &Path) -> Option<String> {
-        let absolute = normalize(&self.cwd.join(file));
+        let absolute = crate::source::lexical(&self.cwd.join(file));
         let rel = absolute.strip_prefix(&self.root).ok()?;
         let parts: Vec<String> =
             rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
@@ -188,7 +188,7 @@ impl Locator {
         match self.root_relative(Path::new(file)).filter(|rel| !rel.is_empty()) {
             Some(rel) => json!({ "uri": encode(&rel), "uriBaseId": "%SRCROOT%" }),
             None => {
-                let absolute = normalize(&self.cwd.join(file));
+                let absolute = crate::source::lexical(&self.cwd.join(file));
                 json!({ "uri": format!("file://{}", encode(&absolute.to_string_lossy())) })
             }
         }
@@ -212,21 +212,6 @@ impl Locator {
         named.dedup();
         if named.is_empty() { "stretchlint/".to_owned() } else { format!("stretchlint/{}/", named.join("+")) }
     }
-}
-
-/// `a/./b/../c` as `a/c`, without touching the file system (a path may name a file not there).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Percent-encodes what may not appear raw in a URI path (RFC 3986 unreserved and `/` stay).

@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
@@ -96,7 +96,7 @@ pub(super) struct Modules<'a> {
 impl<'a> Modules<'a> {
     /// Indexes the files of each folder; `files` holds each file with its folder.
     pub fn index(files: &[(&Path, &'a TerraformFile)]) -> Self {
-        let mut dirs: Vec<PathBuf> = files.iter().map(|(d, _)| normalize(d)).collect();
+        let mut dirs: Vec<PathBuf> = files.iter().map(|(d, _)| crate::source::lexical(d)).collect();
         dirs.sort();
         dirs.dedup();
         let mut list: Vec<Module<'a>> = dirs.iter().cloned().map(Module::new).collect();
@@ -104,7 +104,7 @@ impl<'a> Modules<'a> {
         let mut vars_files: Vec<Vec<&'a TerraformFile>> = Vec::new();
         vars_files.resize_with(list.len(), Vec::new);
         let placed: Vec<(usize, &'a TerraformFile)> =
-            files.iter().filter_map(|(d, f)| Some((position(&normalize(d))?, *f))).collect();
+            files.iter().filter_map(|(d, f)| Some((position(&crate::source::lexical(d))?, *f))).collect();
         for (m, f) in placed {
             match &f.role {
                 Role::Config => list.get_mut(m).into_iter().for_each(|module| module.add(f)),
@@ -130,7 +130,7 @@ impl<'a> Modules<'a> {
                         // wrote for local folders; a registry or URL source is not in the scan,
                         // unless a folder of the scan happens to sit at that path.
                         let local = source.filter(|s| !s.contains("://") && !s.contains("::"));
-                        (*name, local.and_then(|s| position(&normalize(&m.dir.join(s)))))
+                        (*name, local.and_then(|s| position(&crate::source::lexical(&m.dir.join(s)))))
                     })
                     .collect()
             })
@@ -507,21 +507,4 @@ impl<'a> Module<'a> {
             self.assigned.insert(key, Assigned::Unsure(span));
         }
     }
-}
-
-/// A folder path without `.` and with `..` applied, so that `a/./b/../c` and `a/c` are one module.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
