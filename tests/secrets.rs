@@ -139,11 +139,12 @@ fn planted_repo(dir: &TempDir) -> std::path::PathBuf {
 /// Every way the tool writes what it read: each command and format, to standard output or a file.
 fn outputs(cwd: &Path) -> Vec<(String, String)> {
     let mut runs: Vec<Vec<&str>> = Vec::new();
-    for format in ["human", "json", "sarif", "github", "junit", "markdown"] {
+    for format in ["human", "concise", "json", "sarif", "github", "junit", "markdown"] {
         runs.push(vec!["check", "repo", "--format", format, "--color", "always"]);
     }
+    runs.push(vec!["check", "repo", "--statistics"]);
     runs.push(vec!["check", "repo", "--diff"]);
-    for format in ["json", "jsonl", "csv", "markdown", "html"] {
+    for format in ["json", "jsonl", "csv", "markdown", "html", "sarif"] {
         runs.push(vec!["audit", "repo", "--format", format]);
     }
     runs.push(vec!["model", "repo"]);
