@@ -117,8 +117,9 @@ impl Site {
         // subnet of the scan that holds the default VIP belongs to someone else, unless the
         // machines are made by a playbook beside the install-config (UPI).
         let defaults = ic.default_vips()?;
-        self.servers_in(&cluster.root).next()?;
         let network = self.network(&self.only_subnet_containing(defaults.api?)?.network)?;
+        // Last: a pass over the playbooks' servers, for the few clusters that got this far.
+        self.servers_in(&cluster.root).next()?;
         at(network, Via::DefaultVip, defaults.span)
     }
 
@@ -127,20 +128,11 @@ impl Site {
     pub fn cluster_floating_ips(&self, cluster: &Cluster) -> Vec<(&FloatingIp, Span)> {
         let Some(ic) = &cluster.install_config else { return Vec::new() };
         let os = &ic.openstack;
-        let wanted: Vec<(IpAddr, Span)> = [&os.api_floating_ip, &os.ingress_floating_ip]
+        [&os.api_floating_ip, &os.ingress_floating_ip]
             .into_iter()
             .filter_map(|f| f.known())
-            .filter_map(|f| Some((f.value.parse().ok()?, f.span)))
-            .collect();
-        if wanted.is_empty() {
-            return Vec::new();
-        }
-        self.floating_ips
-            .iter()
-            .filter_map(|fip| {
-                let address = fip.address.value()?;
-                wanted.iter().find(|(ip, _)| ip == address).map(|(_, span)| (fip, *span))
-            })
+            .filter_map(|f| Some((f.value.parse::<IpAddr>().ok()?, f.span)))
+            .flat_map(|(ip, span)| self.floating_ips_at(ip).map(move |fip| (fip, span)))
             .collect()
     }
 

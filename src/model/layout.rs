@@ -87,7 +87,9 @@ impl Installer {
     }
 }
 
-pub(super) fn derive(cluster: &Cluster, installer: Installer) -> Layout {
+/// The layout as the cluster's installer ([`Cluster::installer`]) lays it out.
+pub(super) fn derive(cluster: &Cluster) -> Layout {
+    let installer = cluster.installer;
     let (mut control_plane, control_plane_origin) = control_plane(cluster, installer);
     let (mut workers, workers_origin) = workers(cluster);
     if cluster.machines.iter().any(|m| m.role.is_unknown()) {

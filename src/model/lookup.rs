@@ -84,10 +84,13 @@ pub(super) struct Lookup {
     pub routers: Table,
     pub ports: Table,
     pub subnets_by_cidr: CidrTable,
+    /// Floating IPs by address (each a one-address network).
+    pub floating_ips_by_address: CidrTable,
 }
 
-/// Subnets by CIDR, so that "the subnet holding this address" costs one probe per prefix length
-/// in use instead of a pass over every subnet (once per cluster VIP and load balancer server).
+/// Networks by CIDR, so that "the subnet holding this address" costs one probe per prefix length
+/// in use instead of a pass over every subnet (once per cluster VIP and load balancer server);
+/// floating IPs are indexed the same way, as one-address networks.
 #[derive(Clone, Debug, Default)]
 pub(super) struct CidrTable {
     len: usize,
@@ -98,7 +101,7 @@ pub(super) struct CidrTable {
 }
 
 impl CidrTable {
-    pub fn new<'a>(cidrs: impl ExactSizeIterator<Item = Option<&'a IpNet>>) -> Self {
+    pub fn new(cidrs: impl ExactSizeIterator<Item = Option<IpNet>>) -> Self {
         let mut table = CidrTable { len: cidrs.len(), ..CidrTable::default() };
         for (i, cidr) in cidrs.enumerate() {
             let Some(cidr) = cidr else { continue };
@@ -119,7 +122,7 @@ impl CidrTable {
         (self.len == len && len > 0).then_some(self)
     }
 
-    /// The positions of the subnets whose CIDR holds `ip`, in scan order.
+    /// The positions of the networks that hold `ip`, in scan order.
     pub fn holding(&self, ip: IpAddr) -> Vec<usize> {
         let lengths = if ip.is_ipv4() { &self.v4 } else { &self.v6 };
         let mut out: Vec<usize> = lengths

@@ -178,7 +178,7 @@ pub fn build(inputs: Vec<Located>, installer: Installer) -> Model {
     let (mut clusters, context) = group::group(cluster_inputs);
     for cluster in &mut clusters {
         cluster.installer = installer;
-        cluster.layout = layout::derive(cluster, installer);
+        cluster.layout = layout::derive(cluster);
         cluster.files.sort();
         cluster.files.dedup();
     }

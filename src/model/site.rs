@@ -342,7 +342,10 @@ impl Site {
             security_groups: Table::new(&self.security_groups, symbols),
             routers: Table::new(&self.routers, symbols),
             ports: Table::new(&self.ports, symbols),
-            subnets_by_cidr: CidrTable::new(self.subnets.iter().map(|s| s.cidr.value())),
+            subnets_by_cidr: CidrTable::new(self.subnets.iter().map(|s| s.cidr.value().copied())),
+            floating_ips_by_address: CidrTable::new(
+                self.floating_ips.iter().map(|f| f.address.value().map(|a| IpNet::from(*a))),
+            ),
         };
         let mut by_vip: std::collections::HashMap<IpAddr, Vec<usize>> = std::collections::HashMap::new();
         for (n, (_, instance)) in self.vrrp_instances().enumerate() {
@@ -384,6 +387,16 @@ impl Site {
     /// The subnet whose CIDR holds an address (the first in scan order).
     pub fn subnet_containing(&self, ip: IpAddr) -> Option<&Subnet> {
         self.subnets_containing(ip).next()
+    }
+
+    /// The floating IPs with this address, in scan order.
+    pub fn floating_ips_at(&self, ip: IpAddr) -> impl Iterator<Item = &FloatingIp> {
+        let indexed = self.lookup.floating_ips_by_address.of(self.floating_ips.len()).map(|t| t.holding(ip));
+        let scanned = indexed
+            .is_none()
+            .then(|| self.floating_ips.iter().filter(move |f| f.address.value() == Some(&ip)));
+        let indexed = indexed.into_iter().flatten().filter_map(|i| self.floating_ips.get(i));
+        indexed.chain(scanned.into_iter().flatten())
     }
 
     /// The subnets whose CIDR holds an address, in scan order.
